@@ -1,0 +1,294 @@
+// One typed, validated experiment config. The UI, the URL, the CLI and saved runs
+// all read and write this object (see ../../../shared/ldae-notes.md for the knobs).
+
+export const DATASETS = ['fashion-mnist', 'mnist'] as const;
+export type DatasetId = (typeof DATASETS)[number];
+
+export const TOKENIZERS = ['pca', 'pixel', 'patch-ae', 'patch-vae', 'conv-vae'] as const;
+export type TokenizerKind = (typeof TOKENIZERS)[number];
+
+/** Noise schedules; each maps t in [0,1] to (gamma_t, sigma_t). */
+export const SCHEDULES = ['vp-ddpm-linear', 'vp-cosine', 'vp-linear-gamma2', 'ldae-linear-sigma'] as const;
+export type ScheduleKind = (typeof SCHEDULES)[number];
+
+export const TARGETS = ['eps', 'z0', 'x0'] as const;
+export type PredictionTarget = (typeof TARGETS)[number];
+
+/** Where the network's input lives: latent tokens z_t, or pixels V^T z_t via the inverse tokenizer. */
+export const INPUT_SPACES = ['latent', 'pixel'] as const;
+export type InputSpace = (typeof INPUT_SPACES)[number];
+
+/** Where the network's output lives: latent tokens, or pixels (compared with the decoded target). */
+export const OUTPUT_SPACES = ['latent', 'pixel'] as const;
+export type OutputSpace = (typeof OUTPUT_SPACES)[number];
+
+/** none: plain MSE; gamma2: lambda_t = gamma_t^2; inv-1p-sigma2: lambda_t = 1/(1+sigma_t^2);
+ *  pca-weighted: l-DAE loss, lambda_t = 1/(1+sigma_t^2) times weight 1 on the first d PCA
+ *  components of the error and 0.1 on the rest. */
+export const LOSS_WEIGHTINGS = ['none', 'gamma2', 'inv-1p-sigma2', 'pca-weighted'] as const;
+export type LossWeighting = (typeof LOSS_WEIGHTINGS)[number];
+
+export const MODEL_SIZES = ['micro', 'tiny', 'small'] as const;
+export type ModelSize = (typeof MODEL_SIZES)[number];
+
+export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export const LATENT_SCALINGS = ['unit-rms', 'none'] as const;
+export type LatentScaling = (typeof LATENT_SCALINGS)[number];
+
+export interface ExperimentConfig {
+  // data
+  dataset: DatasetId;
+  /** Side of the square patch P; must divide the image side (28). D = P*P*C. */
+  patchSize: number;
+  // tokenizer
+  tokenizer: TokenizerKind;
+  /** Latent dimension d per patch (ignored by `pixel`, where d = D). */
+  latentDim: number;
+  /** unit-rms: divide latents by the root-mean eigenvalue of the kept components so z0 has unit RMS. */
+  latentScaling: LatentScaling;
+  /** Number of random training patches used to fit the tokenizer. */
+  tokenizerSamples: number;
+  /** beta of the KL term for the VAE tokenizers. */
+  vaeBeta: number;
+  /** Optimisation steps for the learned tokenizers (AE / VAE / conv VAE). */
+  tokenizerSteps: number;
+  // noise
+  schedule: ScheduleKind;
+  /** sigma at t = 1 for the l-DAE schedule (paper: sqrt 2). */
+  sigmaMax: number;
+  /** Train at one noise level instead of t ~ U(0,1). */
+  singleLevel: boolean;
+  /** The t used when singleLevel is on. */
+  singleLevelT: number;
+  // objective
+  target: PredictionTarget;
+  /** VP form z_t = gamma_t z0 + sigma_t eps when on; gamma_t = 1 (z_t = z0 + sigma_t eps) when off. */
+  inputScaling: boolean;
+  inputSpace: InputSpace;
+  outputSpace: OutputSpace;
+  lossWeighting: LossWeighting;
+  tConditioning: boolean;
+  // model
+  modelSize: ModelSize;
+  // training
+  batchSize: number;
+  lr: number;
+  warmupSteps: number;
+  steps: number;
+  weightDecay: number;
+  gradClip: number;
+  seed: number;
+  /** Metrics are read back from the device once every this many steps. */
+  metricsEvery: number;
+  // probe
+  /** Evaluate the probes every K steps (0 = only on demand / at the end). */
+  probeEvery: number;
+  probeTrainSize: number;
+  probeTestSize: number;
+  /** Probe noise level as a fraction of the schedule (paper: t = 10 of 1000). */
+  probeT: number;
+  // runtime
+  backend: BackendChoice;
+}
+
+export const DEFAULT_CONFIG: ExperimentConfig = {
+  dataset: 'fashion-mnist',
+  patchSize: 7,
+  tokenizer: 'pca',
+  latentDim: 8,
+  latentScaling: 'unit-rms',
+  tokenizerSamples: 20000,
+  vaeBeta: 1e-3,
+  tokenizerSteps: 1500,
+  schedule: 'ldae-linear-sigma',
+  sigmaMax: Math.SQRT2,
+  singleLevel: false,
+  singleLevelT: 0.5,
+  target: 'x0',
+  inputScaling: false,
+  inputSpace: 'pixel',
+  outputSpace: 'pixel',
+  lossWeighting: 'pca-weighted',
+  tConditioning: true,
+  modelSize: 'tiny',
+  batchSize: 128,
+  lr: 1e-3,
+  warmupSteps: 100,
+  steps: 2000,
+  weightDecay: 0,
+  gradClip: 1.0,
+  seed: 1,
+  metricsEvery: 10,
+  probeEvery: 500,
+  probeTrainSize: 10000,
+  probeTestSize: 2000,
+  probeT: 0.01,
+  backend: 'auto',
+};
+
+type NumField = { [K in keyof ExperimentConfig]: ExperimentConfig[K] extends number ? K : never }[keyof ExperimentConfig];
+type EnumField = {
+  [K in keyof ExperimentConfig]: ExperimentConfig[K] extends string ? K : never;
+}[keyof ExperimentConfig];
+type BoolField = { [K in keyof ExperimentConfig]: ExperimentConfig[K] extends boolean ? K : never }[keyof ExperimentConfig];
+
+export interface NumRange {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+export const NUMERIC_RANGES: Record<NumField, NumRange> = {
+  patchSize: { min: 1, max: 28, integer: true },
+  latentDim: { min: 1, max: 784, integer: true },
+  tokenizerSamples: { min: 100, max: 200000, integer: true },
+  vaeBeta: { min: 0, max: 10, integer: false },
+  tokenizerSteps: { min: 0, max: 100000, integer: true },
+  sigmaMax: { min: 0.01, max: 100, integer: false },
+  singleLevelT: { min: 0, max: 1, integer: false },
+  batchSize: { min: 1, max: 4096, integer: true },
+  lr: { min: 1e-7, max: 1, integer: false },
+  warmupSteps: { min: 0, max: 1e6, integer: true },
+  steps: { min: 1, max: 1e7, integer: true },
+  weightDecay: { min: 0, max: 1, integer: false },
+  gradClip: { min: 0, max: 1e6, integer: false },
+  seed: { min: 1, max: 2 ** 31 - 1, integer: true },
+  metricsEvery: { min: 1, max: 1e5, integer: true },
+  probeEvery: { min: 0, max: 1e7, integer: true },
+  probeTrainSize: { min: 10, max: 60000, integer: true },
+  probeTestSize: { min: 10, max: 10000, integer: true },
+  probeT: { min: 0, max: 1, integer: false },
+};
+
+export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
+  dataset: DATASETS,
+  tokenizer: TOKENIZERS,
+  latentScaling: LATENT_SCALINGS,
+  schedule: SCHEDULES,
+  target: TARGETS,
+  inputSpace: INPUT_SPACES,
+  outputSpace: OUTPUT_SPACES,
+  lossWeighting: LOSS_WEIGHTINGS,
+  modelSize: MODEL_SIZES,
+  backend: BACKENDS,
+};
+
+export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning'];
+
+/** Image side of every embedded dataset. */
+export const IMAGE_SIDE = 28;
+export const IMAGE_CHANNELS = 1;
+
+export function patchDim(cfg: Pick<ExperimentConfig, 'patchSize'>): number {
+  return cfg.patchSize * cfg.patchSize * IMAGE_CHANNELS;
+}
+
+/** Effective latent dimension: d, or D for the identity (pixel) tokenizer. */
+export function effectiveLatentDim(cfg: Pick<ExperimentConfig, 'patchSize' | 'tokenizer' | 'latentDim'>): number {
+  return cfg.tokenizer === 'pixel' ? patchDim(cfg) : cfg.latentDim;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every problem with a config, one message per field; empty when valid. */
+export function configProblems(cfg: ExperimentConfig): ConfigError[] {
+  const problems: ConfigError[] = [];
+  for (const [field, range] of Object.entries(NUMERIC_RANGES) as [NumField, NumRange][]) {
+    const v = cfg[field];
+    const kind = range.integer ? 'an integer' : 'a number';
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < range.min || v > range.max || (range.integer && !Number.isInteger(v))) {
+      problems.push(new ConfigError(field, `${field} must be ${kind} in [${range.min}, ${range.max}], got ${String(v)}`));
+    }
+  }
+  for (const [field, allowed] of Object.entries(ENUM_VALUES) as [EnumField, readonly string[]][]) {
+    if (!allowed.includes(cfg[field] as string)) {
+      problems.push(new ConfigError(field, `${field} must be one of ${allowed.join(' | ')}, got ${String(cfg[field])}`));
+    }
+  }
+  for (const field of BOOLEAN_FIELDS) {
+    if (typeof cfg[field] !== 'boolean') problems.push(new ConfigError(field, `${field} must be true or false, got ${String(cfg[field])}`));
+  }
+  if (problems.length > 0) return problems;
+
+  if (IMAGE_SIDE % cfg.patchSize !== 0) {
+    problems.push(new ConfigError('patchSize', `patchSize must divide the image side ${IMAGE_SIDE} (1, 2, 4, 7, 14, 28), got ${cfg.patchSize}`));
+  } else if (cfg.tokenizer !== 'pixel' && cfg.latentDim > patchDim(cfg)) {
+    problems.push(new ConfigError('latentDim', `latentDim must be in [1, ${patchDim(cfg)}] (D = patchSize^2 x channels), got ${cfg.latentDim}`));
+  }
+  if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
+    problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));
+  }
+  if (cfg.lossWeighting === 'gamma2' && !cfg.inputScaling) {
+    problems.push(new ConfigError('lossWeighting', 'lossWeighting gamma2 needs inputScaling (gamma_t = 1 otherwise)'));
+  }
+  if (cfg.schedule === 'ldae-linear-sigma' && cfg.inputScaling) {
+    problems.push(new ConfigError('inputScaling', 'the ldae-linear-sigma schedule has gamma_t = 1: turn inputScaling off or pick a VP schedule'));
+  }
+  return problems;
+}
+
+export function validateConfig(cfg: ExperimentConfig): ExperimentConfig {
+  const problems = configProblems(cfg);
+  if (problems.length > 0) throw problems[0];
+  return cfg;
+}
+
+/** Parse a `key=value` string into a typed config patch (used by the CLI and the URL). */
+export function parseConfigValue(key: string, raw: string): Partial<ExperimentConfig> {
+  if (!(key in DEFAULT_CONFIG)) {
+    throw new ConfigError(key, `unknown config key "${key}"; known keys: ${Object.keys(DEFAULT_CONFIG).join(', ')}`);
+  }
+  const k = key as keyof ExperimentConfig;
+  const def = DEFAULT_CONFIG[k];
+  if (typeof def === 'number') {
+    const v = raw === 'sqrt2' ? Math.SQRT2 : Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v)) throw new ConfigError(key, `${key} must be a number, got "${raw}"`);
+    return { [k]: v } as Partial<ExperimentConfig>;
+  }
+  if (typeof def === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') throw new ConfigError(key, `${key} must be true or false, got "${raw}"`);
+    return { [k]: raw === 'true' } as Partial<ExperimentConfig>;
+  }
+  return { [k]: raw } as Partial<ExperimentConfig>;
+}
+
+/** Config <-> URL query string: only fields that differ from the defaults are written. */
+export function configToSearchParams(cfg: ExperimentConfig, base: ExperimentConfig = DEFAULT_CONFIG): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const k of Object.keys(DEFAULT_CONFIG) as (keyof ExperimentConfig)[]) {
+    if (cfg[k] !== base[k]) params.set(k, String(cfg[k]));
+  }
+  return params;
+}
+
+/** Reads config fields from a query string; returns the config and one message per rejected field. */
+export function configFromSearchParams(
+  params: URLSearchParams,
+  base: ExperimentConfig = DEFAULT_CONFIG,
+): { config: ExperimentConfig; problems: string[] } {
+  let config: ExperimentConfig = { ...base };
+  const problems: string[] = [];
+  for (const k of Object.keys(DEFAULT_CONFIG) as (keyof ExperimentConfig)[]) {
+    const raw = params.get(k);
+    if (raw === null) continue;
+    try {
+      const candidate = { ...config, ...parseConfigValue(k, raw) };
+      const fieldProblems = configProblems(candidate).filter((p) => p.field === k);
+      if (fieldProblems.length > 0) throw fieldProblems[0];
+      config = candidate;
+    } catch (e) {
+      problems.push(`${(e as Error).message}; using ${String(config[k])}`);
+    }
+  }
+  return { config, problems };
+}
