@@ -1,0 +1,105 @@
+// Worker side: picks the tfjs backend (webgpu > webgl > wasm > cpu, or the one forced by
+// ?backend=) and describes the WebGPU adapter. Never throws: a backend that fails falls back.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { BackendChoice } from '../ldae/config';
+import type { AdapterInfo, BackendName } from './protocol';
+
+// The .wasm files are emitted by Vite and served from our own origin.
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlainUrl,
+  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+});
+
+export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendSelection {
+  backend: BackendName;
+  adapter: AdapterInfo | null;
+  requested: BackendChoice;
+  /** Why the requested (or preferred) backend is not the one running; null when it is. */
+  fallbackReason: string | null;
+  /** One line per backend tried that failed, in order. */
+  failures: string[];
+  /** Human-readable extras, e.g. whether wasm runs multithreaded. */
+  notes: string[];
+}
+
+type AdapterWithInfo = GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean };
+
+/** Same request options as tfjs-backend-webgpu uses, so we describe the adapter it gets. */
+async function requestAdapter(): Promise<AdapterWithInfo | null> {
+  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) return null;
+  const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  return (await navigator.gpu.requestAdapter({ powerPreference })) as AdapterWithInfo | null;
+}
+
+export async function describeAdapter(adapter: AdapterWithInfo): Promise<AdapterInfo> {
+  const legacy = adapter as unknown as { requestAdapterInfo?: () => Promise<GPUAdapterInfo> };
+  const info = adapter.info ?? (legacy.requestAdapterInfo ? await legacy.requestAdapterInfo() : undefined);
+  const infoFallback = (info as unknown as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter;
+  return {
+    vendor: info?.vendor ?? '',
+    architecture: info?.architecture ?? '',
+    device: info?.device ?? '',
+    description: info?.description ?? '',
+    isFallbackAdapter: Boolean(infoFallback ?? adapter.isFallbackAdapter ?? false),
+  };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Tries one backend; resolves to null on success, else the reason it failed. */
+async function tryBackend(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'webgpu' && (await requestAdapter()) === null) {
+      return 'no WebGPU adapter (navigator.gpu missing or requestAdapter() returned null)';
+    }
+    const ok = await tf.setBackend(name);
+    if (!ok) return `tf.setBackend('${name}') failed to initialise`;
+    await tf.ready();
+    if (tf.getBackend() !== name) return `tfjs reports backend ${tf.getBackend()} instead of ${name}`;
+    return null;
+  } catch (e) {
+    return message(e);
+  }
+}
+
+async function backendNotes(name: BackendName): Promise<string[]> {
+  if (name !== 'wasm') return [];
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'} (crossOriginIsolated=${isolated})`];
+}
+
+/** Selects a backend; `requested` 'auto' walks AUTO_ORDER, a forced one is tried first. */
+export async function selectBackend(requested: BackendChoice): Promise<BackendSelection> {
+  const order = requested === 'auto' ? AUTO_ORDER : [requested, ...AUTO_ORDER.filter((b) => b !== requested)];
+  const failures: string[] = [];
+  for (const name of order) {
+    const failure = await tryBackend(name);
+    if (failure !== null) {
+      failures.push(`${name}: ${failure}`);
+      continue;
+    }
+    if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
+    const adapterSource = name === 'webgpu' ? await requestAdapter() : null;
+    const adapter = adapterSource ? await describeAdapter(adapterSource) : null;
+    const fallbackReason =
+      failures.length === 0
+        ? null
+        : requested === 'auto'
+          ? `preferred backends failed: ${failures.join('; ')}`
+          : `forced backend ${requested} failed (${failures[0]}); using ${name}`;
+    return { backend: name, adapter, requested, fallbackReason, failures, notes: await backendNotes(name) };
+  }
+  throw new Error(`no tfjs backend could start: ${failures.join('; ')}`);
+}

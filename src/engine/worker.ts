@@ -1,0 +1,114 @@
+// The engine worker: hosts tfjs, chooses the backend, loads the dataset and hands training
+// commands to the training runner. Talks to the UI only through protocol.ts messages.
+// Every exception becomes an `error` event; the worker never dies silently.
+import type { DatasetId } from '../ldae/config';
+import { loadDatasetBrowser } from '../data/loadBrowser';
+import { sampleGrid } from '../data/split';
+import type { LoadedDataset } from '../data/types';
+import { selectBackend } from './backend';
+import type { EngineCommand, EngineEvent } from './protocol';
+
+// ---- Training runner seam -------------------------------------------------------------
+// To wire the runner: `import { createTrainingRunner } from './trainingRunner';` and set
+// `const createRunner: RunnerFactory | null = createTrainingRunner;` below.
+interface TrainingRunner {
+  handle(cmd: EngineCommand): Promise<void>;
+  dispose(): void;
+}
+type RunnerFactory = (post: (e: EngineEvent) => void, dataset: LoadedDataset) => TrainingRunner;
+const createRunner: RunnerFactory | null = null;
+// ----------------------------------------------------------------------------------------
+
+const SAMPLES_PER_CLASS = 4;
+const PROGRESS_INTERVAL_MS = 50;
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+function post(e: EngineEvent): void {
+  scope.postMessage(e);
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e);
+  } catch {
+    return String(e);
+  }
+}
+
+function reportError(where: string, e: unknown, fatal = false): void {
+  post({ type: 'error', message: describe(e), where, fatal });
+}
+
+scope.addEventListener('error', (ev) => {
+  ev.preventDefault();
+  reportError('worker', ev.error ?? ev.message);
+});
+scope.addEventListener('unhandledrejection', (ev) => {
+  ev.preventDefault();
+  reportError('worker (unhandled rejection)', ev.reason);
+});
+
+let backendReady = false;
+let dataset: LoadedDataset | null = null;
+let runner: TrainingRunner | null = null;
+/** init and loadDataset run one after another; runner commands wait for them. */
+let setup: Promise<void> = Promise.resolve();
+
+async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
+  const sel = await selectBackend(cmd.backend);
+  backendReady = true;
+  post({ type: 'ready', backend: sel.backend, adapter: sel.adapter, requested: sel.requested, fallbackReason: sel.fallbackReason });
+  for (const note of sel.notes) post({ type: 'log', message: note });
+  for (const failure of sel.failures) post({ type: 'log', message: `backend not used: ${failure}` });
+  await loadDataset(cmd.dataset);
+}
+
+async function loadDataset(id: DatasetId): Promise<void> {
+  if (!backendReady) throw new Error('loadDataset before init');
+  runner?.dispose();
+  runner = null;
+  dataset = null;
+  let lastPost = 0;
+  const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
+  const loaded = await loadDatasetBrowser(id, baseUrl, (loadedBytes, totalBytes) => {
+    const now = performance.now();
+    if (now - lastPost < PROGRESS_INTERVAL_MS && loadedBytes !== totalBytes) return;
+    lastPost = now;
+    post({ type: 'datasetProgress', dataset: id, loadedBytes, totalBytes });
+  });
+  dataset = loaded;
+  const samples = sampleGrid(loaded.test, loaded.meta, loaded.meta.classNames.length, SAMPLES_PER_CLASS);
+  post({ type: 'datasetLoaded', meta: loaded.meta, samples });
+  if (createRunner) runner = createRunner(post, loaded);
+}
+
+async function forwardToRunner(cmd: EngineCommand): Promise<void> {
+  await setup;
+  if (!createRunner) throw new Error('training engine not available yet');
+  if (!dataset || !runner) throw new Error(`cannot ${cmd.type}: no dataset loaded`);
+  await runner.handle(cmd);
+}
+
+function handle(cmd: EngineCommand): void {
+  switch (cmd.type) {
+    case 'init':
+      setup = setup.then(() => init(cmd)).catch((e) => reportError(backendReady ? 'loadDataset' : 'init', e, !backendReady));
+      return;
+    case 'loadDataset':
+      setup = setup.then(() => loadDataset(cmd.dataset)).catch((e) => reportError('loadDataset', e));
+      return;
+    default:
+      forwardToRunner(cmd).catch((e) => reportError(cmd.type, e));
+  }
+}
+
+scope.addEventListener('message', (ev: MessageEvent<EngineCommand>) => {
+  try {
+    handle(ev.data);
+  } catch (e) {
+    reportError('message', e);
+  }
+});
