@@ -1,0 +1,36 @@
+// Patchify / unpatchify with reshape + transpose only, so both are differentiable in tfjs.
+// Patch order is row-major over the patch grid; inside a patch the layout is [P, P, C].
+import * as tf from '@tensorflow/tfjs';
+
+/** images [B, H, W, C] -> patches [B, N, D] with N = (H/P)(W/P), D = P*P*C. */
+export function patchify(images: tf.Tensor4D, P: number): tf.Tensor3D {
+  const [B, H, W, C] = images.shape;
+  if (H % P !== 0 || W % P !== 0) throw new Error(`patch size ${P} must divide the image side ${H}x${W}`);
+  const gh = H / P;
+  const gw = W / P;
+  return tf.tidy(() =>
+    images
+      .reshape([B, gh, P, gw, P * C])
+      .transpose([0, 1, 3, 2, 4])
+      .reshape([B, gh * gw, P * P * C]),
+  );
+}
+
+/** patches [B, N, D] -> images [B, side, side, C] (square images, N = (side/P)^2). */
+export function unpatchify(patches: tf.Tensor3D, P: number, side: number): tf.Tensor4D {
+  const [B, N, D] = patches.shape;
+  const g = side / P;
+  if (!Number.isInteger(g) || g * g !== N) throw new Error(`${N} patches of size ${P} do not tile a ${side}x${side} image`);
+  const C = D / (P * P);
+  return tf.tidy(() =>
+    patches
+      .reshape([B, g, g, P, P * C])
+      .transpose([0, 1, 3, 2, 4])
+      .reshape([B, side, side, C]),
+  );
+}
+
+export function patchGrid(side: number, P: number): { gridSide: number; tokens: number } {
+  const gridSide = side / P;
+  return { gridSide, tokens: gridSide * gridSide };
+}
