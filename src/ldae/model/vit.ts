@@ -1,0 +1,168 @@
+// DiT-style ViT over patch tokens (Peebles & Xie; l-DAE section 3): linear token embedding +
+// positions, sinusoidal t embedding -> MLP -> c, blocks with adaLN-Zero (pre-LN without affine,
+// multi-head self-attention, GELU MLP), final adaLN + linear head. The first half of the blocks
+// is the encoder; `features` returns the middle block's output.
+//
+// Choices where the paper/DiT leave room, and why:
+// - All adaLN modulations (6 per block + 2 final) come from ONE matmul SiLU(c) @ W_mod: stacking
+//   independent linears is the same function, and one kernel beats depth*1+1 small ones.
+// - tConditioning off: no t embedding; the modulations are one learned constant vector (zero
+//   init), i.e. LayerNorm affine + zero-init gates (adaLN with a constant c).
+// - Head zero-initialised as in DiT: a fresh model predicts 0 and every block is the identity,
+//   so the first loss is E|target|^2 exactly; Adam moves the head at lr scale on step 1 anyway.
+// - One matmul for Q,K,V; heads batched as [B*H, N, hd] for two batched matmuls.
+import * as tf from '@tensorflow/tfjs';
+import { T_FREQ_DIM, sincosPositions, timestepEmbedding, timestepFrequencies } from './embeddings';
+import { forwardFlopsPerImage } from './flops';
+import { ParamFactory } from './init';
+import { gelu, linear, modulatedLayerNorm, silu } from './layers';
+import type { ViT, ViTConfig } from './types';
+
+interface BlockParams {
+  wQkv: tf.Variable;
+  bQkv: tf.Variable;
+  wProj: tf.Variable;
+  bProj: tf.Variable;
+  wFc1: tf.Variable;
+  bFc1: tf.Variable;
+  wFc2: tf.Variable;
+  bFc2: tf.Variable;
+}
+
+/** Modulation vectors per block: shift/scale/gate for attention, then for the MLP (DiT order). */
+const MODS_PER_BLOCK = 6;
+const MODS_FINAL = 2;
+
+let modelCounter = 0;
+
+export function createViT(config: ViTConfig, seed: number): ViT {
+  const { tokens: N, inDim, outDim, width: W, depth, heads: H, condHidden: C } = config;
+  if (W % H !== 0) throw new Error(`ViT width ${W} must be divisible by heads ${H}`);
+  if (depth % 2 !== 0) throw new Error(`ViT depth ${depth} must be even (encoder = first half)`);
+  const hd = W / H;
+  const hidden = config.mlpRatio * W;
+  const nMods = depth * MODS_PER_BLOCK + MODS_FINAL;
+
+  const p = new ParamFactory(seed, `vit${modelCounter++}`);
+  const wEmbed = p.xavier('embed/w', inDim, W);
+  const bEmbed = p.zeros('embed/b', [W]);
+  const constants: tf.Tensor[] = [];
+  const pos =
+    config.positions === 'learned'
+      ? p.normal('pos', [N, W], 0.02)
+      : keep(tf.tensor2d(sincosPositions(N, W)));
+
+  // t conditioning (DiT TimestepEmbedder: normal(0.02) weights) or a constant modulation.
+  let tMlp: { w1: tf.Variable; b1: tf.Variable; w2: tf.Variable; b2: tf.Variable } | null = null;
+  let freqs: tf.Tensor2D | null = null;
+  let wMod: tf.Variable | null = null;
+  let bMod: tf.Variable;
+  if (config.tConditioning) {
+    freqs = keep(timestepFrequencies());
+    tMlp = {
+      w1: p.normal('t_mlp/w1', [T_FREQ_DIM, C], 0.02),
+      b1: p.zeros('t_mlp/b1', [C]),
+      w2: p.normal('t_mlp/w2', [C, C], 0.02),
+      b2: p.zeros('t_mlp/b2', [C]),
+    };
+    wMod = p.zeros('adaLN/w', [C, nMods * W]);
+    bMod = p.zeros('adaLN/b', [nMods * W]);
+  } else {
+    bMod = p.zeros('adaLN/const', [nMods * W]);
+  }
+
+  const blocks: BlockParams[] = [];
+  for (let i = 0; i < depth; i++) {
+    blocks.push({
+      wQkv: p.xavier(`block${i}/qkv/w`, W, 3 * W),
+      bQkv: p.zeros(`block${i}/qkv/b`, [3 * W]),
+      wProj: p.xavier(`block${i}/proj/w`, W, W),
+      bProj: p.zeros(`block${i}/proj/b`, [W]),
+      wFc1: p.xavier(`block${i}/fc1/w`, W, hidden),
+      bFc1: p.zeros(`block${i}/fc1/b`, [hidden]),
+      wFc2: p.xavier(`block${i}/fc2/w`, hidden, W),
+      bFc2: p.zeros(`block${i}/fc2/b`, [W]),
+    });
+  }
+  const wHead = p.zeros('head/w', [W, outDim]);
+  const bHead = p.zeros('head/b', [outDim]);
+
+  function keep<T extends tf.Tensor>(t: T): T {
+    constants.push(tf.keep(t));
+    return t;
+  }
+
+  /** [B or 1, nMods, 1, W] -> list of nMods tensors [B or 1, 1, W]. */
+  function modulations(t: tf.Tensor1D): tf.Tensor[] {
+    let mods: tf.Tensor2D;
+    if (tMlp && freqs && wMod) {
+      const emb = timestepEmbedding(t, freqs);
+      const c = linear(silu(linear(emb, tMlp.w1 as tf.Tensor2D, tMlp.b1 as tf.Tensor1D)) as tf.Tensor2D, tMlp.w2 as tf.Tensor2D, tMlp.b2 as tf.Tensor1D);
+      mods = linear(silu(c) as tf.Tensor2D, wMod as tf.Tensor2D, bMod as tf.Tensor1D);
+    } else {
+      mods = tf.reshape(bMod, [1, nMods * W]);
+    }
+    return tf.split(tf.reshape(mods, [mods.shape[0], nMods, W]), nMods, 1);
+  }
+
+  /** x [B*N, W] -> [B*N, W]. */
+  function attention(x: tf.Tensor2D, b: BlockParams, B: number): tf.Tensor2D {
+    const qkv = linear(x, b.wQkv as tf.Tensor2D, b.bQkv as tf.Tensor1D);
+    const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, N, 3, H, hd]), [2, 0, 3, 1, 4]), [3, B * H, N, hd]);
+    const [q, k, v] = tf.split(heads, 3, 0).map((s) => tf.reshape(s, [B * H, N, hd]) as tf.Tensor3D);
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd));
+    const out = tf.matMul(tf.softmax(scores), v);
+    const merged = tf.reshape(tf.transpose(tf.reshape(out, [B, H, N, hd]), [0, 2, 1, 3]), [B * N, W]);
+    return linear(merged as tf.Tensor2D, b.wProj as tf.Tensor2D, b.bProj as tf.Tensor1D);
+  }
+
+  function mlp(x: tf.Tensor2D, b: BlockParams): tf.Tensor2D {
+    const h = gelu(linear(x, b.wFc1 as tf.Tensor2D, b.bFc1 as tf.Tensor1D)) as tf.Tensor2D;
+    return linear(h, b.wFc2 as tf.Tensor2D, b.bFc2 as tf.Tensor1D);
+  }
+
+  /** One DiT block on the residual stream x [B,N,W]. */
+  function block(x: tf.Tensor3D, b: BlockParams, m: tf.Tensor[], B: number): tf.Tensor3D {
+    const [shiftA, scaleA, gateA, shiftM, scaleM, gateM] = m;
+    const hA = tf.reshape(modulatedLayerNorm(x, shiftA, scaleA), [B * N, W]) as tf.Tensor2D;
+    x = tf.add(x, tf.mul(gateA, tf.reshape(attention(hA, b, B), [B, N, W])));
+    const hM = tf.reshape(modulatedLayerNorm(x, shiftM, scaleM), [B * N, W]) as tf.Tensor2D;
+    return tf.add(x, tf.mul(gateM, tf.reshape(mlp(hM, b), [B, N, W])));
+  }
+
+  function run(tokens: tf.Tensor3D, t: tf.Tensor1D, blocksToRun: number): { x: tf.Tensor3D; mods: tf.Tensor[] } {
+    const [B, n, d] = tokens.shape;
+    if (n !== N || d !== inDim) throw new Error(`ViT expects tokens [B,${N},${inDim}], got [${tokens.shape.join(',')}]`);
+    const mods = modulations(t);
+    let x = tf.add(tf.reshape(linear(tf.reshape(tokens, [B * N, inDim]), wEmbed as tf.Tensor2D, bEmbed as tf.Tensor1D), [B, N, W]), pos) as tf.Tensor3D;
+    for (let i = 0; i < blocksToRun; i++) {
+      x = block(x, blocks[i], mods.slice(i * MODS_PER_BLOCK, (i + 1) * MODS_PER_BLOCK), B);
+    }
+    return { x, mods };
+  }
+
+  return {
+    config,
+    variables: p.variables,
+    apply(tokens, t) {
+      const B = tokens.shape[0];
+      const { x, mods } = run(tokens, t, depth);
+      const [shift, scale] = mods.slice(depth * MODS_PER_BLOCK);
+      const h = tf.reshape(modulatedLayerNorm(x, shift, scale), [B * N, W]) as tf.Tensor2D;
+      return tf.reshape(linear(h, wHead as tf.Tensor2D, bHead as tf.Tensor1D), [B, N, outDim]);
+    },
+    features(tokens, t) {
+      return run(tokens, t, depth / 2).x;
+    },
+    paramCount() {
+      return p.variables.reduce((s, v) => s + v.size, 0);
+    },
+    forwardFlopsPerImage() {
+      return forwardFlopsPerImage(config);
+    },
+    dispose() {
+      for (const v of p.variables) v.dispose();
+      for (const c of constants) c.dispose();
+    },
+  };
+}
