@@ -228,6 +228,12 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
   if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
     problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));
   }
+  if (cfg.target === 'eps' && cfg.outputSpace !== 'latent') {
+    problems.push(new ConfigError('target', 'target eps (the latent noise) needs outputSpace latent'));
+  }
+  if (cfg.lossWeighting === 'pca-weighted' && cfg.outputSpace !== 'pixel') {
+    problems.push(new ConfigError('lossWeighting', 'lossWeighting pca-weighted weights pixel errors in the PCA basis: it needs outputSpace pixel'));
+  }
   if (cfg.lossWeighting === 'gamma2' && !cfg.inputScaling) {
     problems.push(new ConfigError('lossWeighting', 'lossWeighting gamma2 needs inputScaling (gamma_t = 1 otherwise)'));
   }
