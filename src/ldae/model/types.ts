@@ -31,6 +31,9 @@ export interface ViT {
   apply(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D;
   /** Middle-block output [B,N,width] (the representation, before pooling). */
   features(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D;
+  /** Residual stream [B,N,width] after the embedding (index 0) and after each block i (index i),
+   *  depth+1 tensors; `features` is index depth/2. For probing other blocks and for tests. */
+  residuals(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D[];
   paramCount(): number;
   /** Analytic forward FLOPs per image (multiply-add = 2 FLOPs); training ~ 3x. */
   forwardFlopsPerImage(): number;
