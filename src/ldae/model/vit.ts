@@ -130,13 +130,20 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     return tf.add(x, tf.mul(gateM, tf.reshape(mlp(hM, b), [B, N, W])));
   }
 
-  function run(tokens: tf.Tensor3D, t: tf.Tensor1D, blocksToRun: number): { x: tf.Tensor3D; mods: tf.Tensor[] } {
+  function run(
+    tokens: tf.Tensor3D,
+    t: tf.Tensor1D,
+    blocksToRun: number,
+    onResidual?: (x: tf.Tensor3D) => void,
+  ): { x: tf.Tensor3D; mods: tf.Tensor[] } {
     const [B, n, d] = tokens.shape;
     if (n !== N || d !== inDim) throw new Error(`ViT expects tokens [B,${N},${inDim}], got [${tokens.shape.join(',')}]`);
     const mods = modulations(t);
     let x = tf.add(tf.reshape(linear(tf.reshape(tokens, [B * N, inDim]), wEmbed as tf.Tensor2D, bEmbed as tf.Tensor1D), [B, N, W]), pos) as tf.Tensor3D;
+    onResidual?.(x);
     for (let i = 0; i < blocksToRun; i++) {
       x = block(x, blocks[i], mods.slice(i * MODS_PER_BLOCK, (i + 1) * MODS_PER_BLOCK), B);
+      onResidual?.(x);
     }
     return { x, mods };
   }
@@ -153,6 +160,11 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     },
     features(tokens, t) {
       return run(tokens, t, depth / 2).x;
+    },
+    residuals(tokens, t) {
+      const out: tf.Tensor3D[] = [];
+      run(tokens, t, depth, (x) => out.push(x));
+      return out;
     },
     paramCount() {
       return p.variables.reduce((s, v) => s + v.size, 0);
