@@ -121,7 +121,10 @@ export interface TokenizerSummary {
 
 export interface ModelSummary {
   params: number;
+  /** Training FLOPs per image (forward + backward ~ 3x forward; matmuls only, multiply-add = 2). */
   flopsPerImage: number;
+  /** Forward FLOPs per image (what feature extraction costs). */
+  forwardFlopsPerImage: number;
   tokens: number;
   width: number;
   depth: number;
