@@ -1,0 +1,60 @@
+// Seeded, stratified choice of the labelled images the probes use: the same probe-train
+// and probe-test images at every evaluation of a run (and for the baselines).
+import seedrandom from 'seedrandom';
+import type { LabelledImages } from './features';
+import { seededPermutation } from './linearProbe';
+
+export interface ProbeSets {
+  train: LabelledImages;
+  test: LabelledImages;
+  numClasses: number;
+}
+
+/**
+ * `size` images of `set`, each class in proportion to its share of the set (largest
+ * remainder), in a seeded random order. The whole set (shuffled) when size >= count.
+ */
+export function stratifiedSubset(set: LabelledImages, size: number, seed: string, numClasses: number): LabelledImages {
+  const n = Math.min(size, set.count);
+  const order = seededPermutation(set.count, seedrandom(seed));
+  const classCounts = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < set.count; i++) classCounts[set.labels[i]]++;
+  const exact = classCounts.map((c) => (c * n) / set.count);
+  const quota = exact.map(Math.floor);
+  const byRemainder = exact.map((e, c) => ({ c, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.c - b.c);
+  for (let i = 0, missing = n - quota.reduce((a, b) => a + b, 0); i < missing; i++) quota[byRemainder[i].c]++;
+
+  const pixelsPerImage = set.images.length / set.count;
+  const images = new Uint8Array(n * pixelsPerImage);
+  const labels = new Uint8Array(n);
+  let taken = 0;
+  for (let i = 0; i < set.count && taken < n; i++) {
+    const src = order[i];
+    const label = set.labels[src];
+    if (quota[label] === 0) continue;
+    quota[label]--;
+    images.set(set.images.subarray(src * pixelsPerImage, (src + 1) * pixelsPerImage), taken * pixelsPerImage);
+    labels[taken] = label;
+    taken++;
+  }
+  return { images, labels, count: n };
+}
+
+export interface ProbeSplitSizes {
+  probeTrainSize: number;
+  probeTestSize: number;
+  seed: number;
+}
+
+/** Probe-train subset of the train split and probe-test subset of the held-out test split. */
+export function selectProbeSets(
+  data: { train: LabelledImages; test: LabelledImages },
+  sizes: ProbeSplitSizes,
+  numClasses = 10,
+): ProbeSets {
+  return {
+    train: stratifiedSubset(data.train, sizes.probeTrainSize, `probe-train:${sizes.seed}`, numClasses),
+    test: stratifiedSubset(data.test, sizes.probeTestSize, `probe-test:${sizes.seed}`, numClasses),
+    numClasses,
+  };
+}
