@@ -5,7 +5,6 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice } from '../ldae/config';
 import type { AdapterInfo, BackendName } from './protocol';
 
@@ -13,8 +12,17 @@ import type { AdapterInfo, BackendName } from './protocol';
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+  // Required key; never fetched while threads are off (below).
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmSimdUrl,
 });
+// Multithreaded wasm stays off: tfjs 4.22 starts its pthreads from the factory's source text
+// (Function.toString), which breaks once Vite bundles and minifies it ("ReferenceError: e is
+// not defined" in every thread, and init never resolves). The pages are still cross-origin
+// isolated (COOP/COEP in vite.config.ts), so a fixed tfjs could turn threads on here.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+
+/** A backend that has not initialised after this long is treated as failed. */
+const BACKEND_INIT_TIMEOUT_MS = 30_000;
 
 export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
@@ -62,7 +70,12 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     if (name === 'webgpu' && (await requestAdapter()) === null) {
       return 'no WebGPU adapter (navigator.gpu missing or requestAdapter() returned null)';
     }
-    const ok = await tf.setBackend(name);
+    const ok = await Promise.race([
+      tf.setBackend(name),
+      new Promise<boolean>((_, reject) =>
+        setTimeout(() => reject(new Error(`did not initialise within ${BACKEND_INIT_TIMEOUT_MS / 1000} s`)), BACKEND_INIT_TIMEOUT_MS),
+      ),
+    ]);
     if (!ok) return `tf.setBackend('${name}') failed to initialise`;
     await tf.ready();
     if (tf.getBackend() !== name) return `tfjs reports backend ${tf.getBackend()} instead of ${name}`;
@@ -77,7 +90,7 @@ async function backendNotes(name: BackendName): Promise<string[]> {
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'} (crossOriginIsolated=${isolated})`];
+  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/backend.ts)'} (crossOriginIsolated=${isolated})`];
 }
 
 /** Selects a backend; `requested` 'auto' walks AUTO_ORDER, a forced one is tried first. */

@@ -31,6 +31,8 @@ function post(e: EngineEvent): void {
 function describe(e: unknown): string {
   if (e instanceof Error) return e.message || e.name;
   if (typeof e === 'string') return e;
+  if (typeof ErrorEvent !== 'undefined' && e instanceof ErrorEvent) return e.message || `error in ${e.filename || 'a script'}`;
+  if (typeof Event !== 'undefined' && e instanceof Event) return `${e.type} event from ${String((e.target as { constructor?: { name?: string } } | null)?.constructor?.name ?? 'unknown')}`;
   try {
     return JSON.stringify(e);
   } catch {

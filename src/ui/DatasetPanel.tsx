@@ -1,0 +1,62 @@
+import { DATASETS, type DatasetId } from '../ldae/config';
+import { DATASET_INFO } from '../data/registry';
+import { ImageGridCanvas } from './ImageGridCanvas';
+import { useEngineStore } from './store/engineStore';
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+export function DatasetPanel() {
+  const dataset = useEngineStore((s) => s.dataset);
+  const selectDataset = useEngineStore((s) => s.selectDataset);
+  const retry = useEngineStore((s) => s.retryDataset);
+  const { meta, samples, progress, error } = dataset;
+  const loading = progress !== null;
+  return (
+    <section className="panel dataset-panel" aria-labelledby="dataset-heading">
+      <h2 id="dataset-heading">Data</h2>
+      <label>
+        Dataset{' '}
+        <select value={dataset.id} disabled={loading} onChange={(e) => selectDataset(e.target.value as DatasetId)}>
+          {DATASETS.map((id) => (
+            <option key={id} value={id}>
+              {DATASET_INFO[id].name}
+            </option>
+          ))}
+        </select>
+      </label>
+      {progress && (
+        <div className="dataset-progress">
+          <progress
+            aria-label={`Loading ${DATASET_INFO[dataset.id].name}`}
+            max={progress.totalBytes ?? undefined}
+            value={progress.totalBytes ? progress.loadedBytes : undefined}
+          />{' '}
+          {mb(progress.loadedBytes)}
+          {progress.totalBytes ? ` of ${mb(progress.totalBytes)}` : ''}
+        </div>
+      )}
+      {error && (
+        <div role="alert" className="error">
+          Could not load {DATASET_INFO[dataset.id].name}: {error}{' '}
+          <button type="button" onClick={retry}>
+            Retry
+          </button>
+        </div>
+      )}
+      {meta && samples && !loading && (
+        <>
+          <p data-testid="dataset-sizes" data-transfer-bytes={meta.transferBytes} data-decode-ms={meta.decodeMs.toFixed(1)}>
+            {meta.name}: {(meta.trainCount + meta.testCount).toLocaleString('en-US')} images ({meta.trainCount.toLocaleString('en-US')} train /{' '}
+            {meta.testCount.toLocaleString('en-US')} test), {meta.height}×{meta.width}×{meta.channels}, {meta.classNames.length} classes.{' '}
+            <span className="muted">
+              {mb(meta.transferBytes)} transferred, decoded in {meta.decodeMs.toFixed(0)} ms.
+            </span>
+          </p>
+          <ImageGridCanvas grid={samples} classNames={meta.classNames} />
+        </>
+      )}
+    </section>
+  );
+}
