@@ -1,32 +1,36 @@
 // Linear probe: softmax regression on frozen features, trained from scratch at every
 // evaluation on the device. Adam with a cosine-decayed lr and an L2 penalty; zero init
 // (the problem is convex, so zero init is deterministic and loses nothing).
+// Defaults (measured on raw Fashion-MNIST pixels, 10,000 / 2,000, three subsets): with
+// weightDecay 0.01 the test accuracy no longer depends on lr or step budget (0.841 for lr
+// 0.01 and 0.02), while weak decay makes it an early-stopping number (lr 0.02, 1e-3: 0.835).
 //
 // Speed (wasm backend): per-step tf.gather costs several times the matmuls and tf.slice
 // copies its whole input, so the rows are cut once into fixed seeded-random mini-batches
 // (one gather each), visited in a fresh seeded order every epoch.
 import * as tf from '@tensorflow/tfjs';
-import seedrandom from 'seedrandom';
+import { deriveSeed, permutation, rng } from '../random';
 import { yieldToEventLoop } from './features';
 
 export interface LinearProbeOptions {
   numClasses: number;
-  epochs: number;
+  /** Optimisation steps in all (whole epochs, at least this many steps): small sets still converge. */
+  steps: number;
   batchSize: number;
   lr: number;
   /** L2 penalty weightDecay/2 * ||W||^2 added to the mean cross-entropy. */
   weightDecay: number;
   seed: number;
-  /** Fraction of training done, once per epoch. */
+  /** Fraction of training done, after every epoch. */
   onProgress?: (fraction: number) => void;
 }
 
 export const DEFAULT_LINEAR_PROBE: LinearProbeOptions = {
   numClasses: 10,
-  epochs: 10,
+  steps: 400,
   batchSize: 256,
-  lr: 5e-3,
-  weightDecay: 1e-4,
+  lr: 0.02,
+  weightDecay: 0.01,
   seed: 1,
 };
 
@@ -38,19 +42,6 @@ export interface LinearProbeResult {
 const ADAM_BETA1 = 0.9;
 const ADAM_BETA2 = 0.999;
 const ADAM_EPS = 1e-8;
-
-/** Fisher-Yates with a seeded generator. */
-export function seededPermutation(n: number, rng: () => number): Int32Array {
-  const perm = new Int32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = perm[i];
-    perm[i] = perm[j];
-    perm[j] = tmp;
-  }
-  return perm;
-}
 
 /**
  * Gradients of mean softmax cross-entropy + weightDecay/2 ||W||^2 for logits = x W + b:
@@ -102,11 +93,12 @@ export async function linearProbe(
   if (trainLabels.length !== n || testLabels.length !== testX.shape[0]) {
     throw new Error(`linearProbe: ${n} train rows vs ${trainLabels.length} labels, ${testX.shape[0]} test rows vs ${testLabels.length} labels`);
   }
-  const rng = seedrandom(`linear-probe:${opt.seed}`);
+  const random = rng(deriveSeed(opt.seed, 'linear-probe'));
   const batches = Math.ceil(n / opt.batchSize);
-  const totalSteps = batches * opt.epochs;
+  const epochs = Math.ceil(opt.steps / batches);
+  const totalSteps = batches * epochs;
 
-  const shuffle = seededPermutation(n, rng);
+  const shuffle = permutation(n, random);
   const miniBatches = Array.from({ length: batches }, (_, i) =>
     tf.tidy(() => {
       const rows = shuffle.subarray(i * opt.batchSize, Math.min((i + 1) * opt.batchSize, n));
@@ -122,8 +114,8 @@ export async function linearProbe(
   const yTest = tf.tensor1d(Int32Array.from(testLabels), 'int32');
   try {
     let step = 0;
-    for (let epoch = 0; epoch < opt.epochs; epoch++) {
-      for (const batch of seededPermutation(batches, rng)) {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      for (const batch of permutation(batches, random)) {
         step++;
         const lr = 0.5 * opt.lr * (1 + Math.cos((Math.PI * (step - 1)) / totalSteps));
         const bias1 = 1 - ADAM_BETA1 ** step;
@@ -139,7 +131,7 @@ export async function linearProbe(
           });
         });
       }
-      opt.onProgress?.((epoch + 1) / opt.epochs);
+      opt.onProgress?.((epoch + 1) / epochs);
       await yieldToEventLoop();
     }
     const accs = tf.tidy(() => tf.stack([accuracy(trainX, yTrain, W, b), accuracy(testX, yTest, W, b)]));

@@ -1,8 +1,7 @@
 // Seeded, stratified choice of the labelled images the probes use: the same probe-train
 // and probe-test images at every evaluation of a run (and for the baselines).
-import seedrandom from 'seedrandom';
 import type { LabelledImages } from './features';
-import { seededPermutation } from './linearProbe';
+import { deriveSeed, permutation, rng } from '../random';
 
 export interface ProbeSets {
   train: LabelledImages;
@@ -14,9 +13,9 @@ export interface ProbeSets {
  * `size` images of `set`, each class in proportion to its share of the set (largest
  * remainder), in a seeded random order. The whole set (shuffled) when size >= count.
  */
-export function stratifiedSubset(set: LabelledImages, size: number, seed: string, numClasses: number): LabelledImages {
+export function stratifiedSubset(set: LabelledImages, size: number, seed: number, numClasses: number): LabelledImages {
   const n = Math.min(size, set.count);
-  const order = seededPermutation(set.count, seedrandom(seed));
+  const order = permutation(set.count, rng(seed));
   const classCounts = new Array<number>(numClasses).fill(0);
   for (let i = 0; i < set.count; i++) classCounts[set.labels[i]]++;
   const exact = classCounts.map((c) => (c * n) / set.count);
@@ -53,8 +52,8 @@ export function selectProbeSets(
   numClasses = 10,
 ): ProbeSets {
   return {
-    train: stratifiedSubset(data.train, sizes.probeTrainSize, `probe-train:${sizes.seed}`, numClasses),
-    test: stratifiedSubset(data.test, sizes.probeTestSize, `probe-test:${sizes.seed}`, numClasses),
+    train: stratifiedSubset(data.train, sizes.probeTrainSize, deriveSeed(sizes.seed, 'probe-train'), numClasses),
+    test: stratifiedSubset(data.test, sizes.probeTestSize, deriveSeed(sizes.seed, 'probe-test'), numClasses),
     numClasses,
   };
 }

@@ -1,0 +1,156 @@
+// The lines a skeptic draws: the same probes on raw pixels (standardised) and on the
+// features of the same architecture at random initialisation (same seed). Each is computed
+// once per dataset / probe split / seeds (and, for random init, architecture) and cached.
+import type { ExperimentConfig } from '../config';
+import { evaluateProbes, type ProbeMeasurement, type ProbeSettings } from './evaluate';
+import { pixelFeatures, type FeatureExtractor } from './features';
+import type { ProbeSets } from './subset';
+
+export interface BaselineMeasurement extends ProbeMeasurement {
+  fromCache: boolean;
+}
+
+export interface BaselineMeasurements {
+  rawPixel: BaselineMeasurement;
+  randomInit: BaselineMeasurement;
+}
+
+/** Optional persistence (the CLI: JSON files in .cache/; the browser: IndexedDB). */
+export interface BaselineStore {
+  load(key: string): Promise<ProbeMeasurement | null>;
+  save(key: string, value: ProbeMeasurement): Promise<void>;
+}
+
+export interface BaselineCache {
+  memory: Map<string, ProbeMeasurement>;
+  store: BaselineStore | null;
+}
+
+export function createBaselineCache(store: BaselineStore | null = null): BaselineCache {
+  return { memory: new Map(), store };
+}
+
+/** One in-memory cache for the life of the worker / process. */
+export const sharedBaselineCache: BaselineCache = createBaselineCache();
+
+/** Config fields that only steer training (or the runtime): they cannot change random-init features. */
+const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
+  'lr',
+  'warmupSteps',
+  'steps',
+  'weightDecay',
+  'gradClip',
+  'batchSize',
+  'metricsEvery',
+  'probeEvery',
+  'singleLevel',
+  'singleLevelT',
+  'target',
+  'lossWeighting',
+  'backend',
+];
+
+function probeKeyParts(cfg: ExperimentConfig, settings: ProbeSettings) {
+  const { seed, extract, linear, knn } = settings;
+  return { dataset: cfg.dataset, probeTrainSize: cfg.probeTrainSize, probeTestSize: cfg.probeTestSize, splitSeed: cfg.seed, probeSeed: seed, linear, knn, extract };
+}
+
+export function rawPixelBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {
+  return JSON.stringify({ baseline: 'raw-pixel', ...probeKeyParts(cfg, settings) });
+}
+
+/** Every config field except the training-only ones (new fields count as architecture-relevant). */
+export function randomInitBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {
+  const arch = Object.fromEntries(
+    Object.entries(cfg)
+      .filter(([k]) => !TRAINING_ONLY_FIELDS.includes(k as keyof ExperimentConfig))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+  return JSON.stringify({ baseline: 'random-init', ...probeKeyParts(cfg, settings), arch });
+}
+
+/** Short stable file-name-safe hash of a cache key (FNV-1a, 2 x 32 bit). */
+export function hashKey(key: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ key.length;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Memory, then store, then compute (and remember in both). */
+export async function cachedBaseline(
+  cache: BaselineCache,
+  key: string,
+  compute: () => Promise<ProbeMeasurement>,
+): Promise<BaselineMeasurement> {
+  const inMemory = cache.memory.get(key);
+  if (inMemory) return { ...inMemory, fromCache: true };
+  const stored = (await cache.store?.load(key)) ?? null;
+  if (stored) {
+    cache.memory.set(key, stored);
+    return { ...stored, fromCache: true };
+  }
+  const measured = await compute();
+  const plain: ProbeMeasurement = {
+    linearTestAcc: measured.linearTestAcc,
+    linearTrainAcc: measured.linearTrainAcc,
+    knnTestAcc: measured.knnTestAcc,
+    seconds: measured.seconds,
+  };
+  cache.memory.set(key, plain);
+  await cache.store?.save(key, plain);
+  return { ...plain, fromCache: false };
+}
+
+export async function rawPixelBaseline(
+  cfg: ExperimentConfig,
+  sets: ProbeSets,
+  settings: ProbeSettings,
+  cache: BaselineCache = sharedBaselineCache,
+): Promise<BaselineMeasurement> {
+  return cachedBaseline(cache, rawPixelBaselineKey(cfg, settings), () => evaluateProbes(pixelFeatures, sets, settings));
+}
+
+/** A feature extractor at random init and how to free it; built only on a cache miss. */
+export type RandomInitFactory = () => Promise<{ extract: FeatureExtractor; dispose: () => void }>;
+
+/**
+ * Probes of the same architecture at random init. The model the trainer has just built and not
+ * yet stepped IS that model (same config, same seed): pass `async () => ({ extract: (x) =>
+ * model.features(x, cfg.probeT), dispose: () => {} })` before the first step.
+ */
+export async function randomInitBaseline(
+  cfg: ExperimentConfig,
+  sets: ProbeSets,
+  settings: ProbeSettings,
+  createRandomInit: RandomInitFactory,
+  cache: BaselineCache = sharedBaselineCache,
+): Promise<BaselineMeasurement> {
+  return cachedBaseline(cache, randomInitBaselineKey(cfg, settings), async () => {
+    const model = await createRandomInit();
+    try {
+      return await evaluateProbes(model.extract, sets, settings);
+    } finally {
+      model.dispose();
+    }
+  });
+}
+
+/** Both baselines, one after the other (never two evaluations' tensors at once). Progress in [0, 1]. */
+export async function computeBaselines(
+  cfg: ExperimentConfig,
+  sets: ProbeSets,
+  settings: ProbeSettings,
+  createRandomInit: RandomInitFactory,
+  cache: BaselineCache = sharedBaselineCache,
+): Promise<BaselineMeasurements> {
+  const report = settings.onProgress;
+  const rawPixel = await rawPixelBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 * f)) }, cache);
+  const randomInit = await randomInitBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 + 0.5 * f)) }, createRandomInit, cache);
+  report?.(1);
+  return { rawPixel, randomInit };
+}
