@@ -1,0 +1,95 @@
+// Command-line arguments of `npm run experiment`: flags -> a validated ExperimentConfig.
+import { DEFAULT_CONFIG, MODEL_SIZES, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
+import { PRESET_IDS, applyPreset } from '../ldae/presets';
+
+export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
+
+export interface CliOptions {
+  preset: string;
+  config: ExperimentConfig;
+  backend: NodeBackend;
+  /** Use only the first N training images (0 = all). */
+  trainImages: number;
+  help: boolean;
+  /** Flags other CLI features (probe, sweep) register; raw values by flag name. */
+  extra: Record<string, string>;
+}
+
+export class CliError extends Error {}
+
+export const USAGE = `usage: npm run experiment -- [--preset ${PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
+       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist] [--train-images N] [--set key=value ...]
+Streams one JSON object per line (metrics), then a summary line.`;
+
+/** Flags that take a value and map onto a config key. */
+const CONFIG_FLAGS: Record<string, keyof ExperimentConfig> = {
+  '--steps': 'steps',
+  '--seed': 'seed',
+  '--size': 'modelSize',
+  '--dataset': 'dataset',
+};
+
+/**
+ * Parses argv (without node and script). `extraFlags` lists further value flags that other parts
+ * of the CLI understand (e.g. --probe-every); their raw values land in `extra`.
+ */
+export function parseArgs(argv: string[], extraFlags: readonly string[] = []): CliOptions {
+  let preset = 'ldae';
+  let backend: NodeBackend = 'wasm';
+  let trainImages = 0;
+  let help = false;
+  const sets: [string, string][] = [];
+  const extra: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--help' || flag === '-h') {
+      help = true;
+      continue;
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new CliError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--preset') {
+      preset = value();
+      if (!(PRESET_IDS as readonly string[]).includes(preset)) throw new CliError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
+    } else if (flag === '--backend') {
+      const b = value();
+      if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new CliError(`--backend must be one of ${NODE_BACKENDS.join(', ')} in Node, got "${b}"`);
+      backend = b as NodeBackend;
+    } else if (flag === '--train-images') {
+      const raw = value();
+      trainImages = Number(raw);
+      if (!Number.isInteger(trainImages) || trainImages < 0) throw new CliError(`--train-images must be a non-negative integer, got "${raw}"`);
+    } else if (flag === '--set' || arg.startsWith('--set=')) {
+      const kv = arg.startsWith('--set=') ? arg.slice(6) : value();
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new CliError(`--set needs key=value, got "${kv}"`);
+      sets.push([kv.slice(0, eq), kv.slice(eq + 1)]);
+    } else if (flag in CONFIG_FLAGS) {
+      sets.push([CONFIG_FLAGS[flag], value()]);
+    } else if (extraFlags.includes(flag)) {
+      extra[flag] = value();
+    } else {
+      throw new CliError(`unknown argument "${arg}"`);
+    }
+  }
+
+  // Preset first, then explicit settings in order, so --set can override a preset's knob.
+  let config: ExperimentConfig = applyPreset(DEFAULT_CONFIG, preset);
+  for (const [k, v] of sets) {
+    try {
+      config = { ...config, ...parseConfigValue(k, v) };
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  config = { ...config, backend };
+  const problems = configProblems(config);
+  if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
+  return { preset, config, backend, trainImages, help, extra };
+}

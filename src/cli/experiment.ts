@@ -1,0 +1,39 @@
+// `npm run experiment -- --preset ldae --steps 300 --backend wasm --seed 1 [--set key=value ...]`
+// One JSON object per line on stdout; a one-line message and a non-zero exit code on bad arguments.
+import { loadDatasetNode } from '../data/loadNode';
+import { setupNodeBackend } from '../node/backend';
+import { CliError, USAGE, parseArgs } from './args';
+import { runExperiment } from './runExperiment';
+
+async function main(argv: string[]): Promise<number> {
+  let opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`experiment: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const backend = await setupNodeBackend(opts.backend);
+  const data = await loadDatasetNode(opts.config.dataset);
+  const emit = (line: Record<string, unknown>) => process.stdout.write(JSON.stringify(line) + '\n');
+  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages }, data, emit);
+  emit(summary);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`experiment: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,119 @@
+// The experiment loop of the CLI: fit the tokenizer, build the model, train, and emit one
+// JSON-ready object per metrics window and a summary. Same engine code as the worker.
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedDataset } from '../data/types';
+import { buildModel, obtainTokenizer } from '../ldae/build';
+import type { ExperimentConfig } from '../ldae/config';
+import { splitImages } from '../ldae/deviceData';
+import type { LdaeModel } from '../ldae/ldaeModel';
+import { summarizeTokenizer } from '../ldae/tokenizerSummary';
+import { Trainer } from '../ldae/trainer';
+
+export type Emit = (line: Record<string, unknown>) => void;
+
+export interface ExperimentHooks {
+  /** After each metrics window (e.g. a probe every K steps); may emit lines. */
+  afterWindow?(step: number, model: LdaeModel, emit: Emit): Promise<void>;
+  /** Extra summary fields computed on the trained model (e.g. probe accuracy, baselines). */
+  summaryFields?(model: LdaeModel): Promise<Record<string, unknown>>;
+}
+
+export interface ExperimentRun {
+  preset: string;
+  config: ExperimentConfig;
+  backend: string;
+  /** Use only the first N training images (0 = all). */
+  trainImages: number;
+}
+
+const HELD_OUT_FOR_TOKENIZER = 1000;
+
+export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit, hooks: ExperimentHooks = {}): Promise<Record<string, unknown>> {
+  const cfg = run.config;
+  const t0 = performance.now();
+  const train = splitImages(data.train, run.trainImages > 0 ? run.trainImages : data.train.count);
+  const heldOut = splitImages(data.test, HELD_OUT_FOR_TOKENIZER);
+  const fitted = await obtainTokenizer(cfg, train, null);
+  const tokSummary = await summarizeTokenizer(fitted.tokenizer, heldOut, fitted.fitSeconds, false);
+  heldOut.dispose();
+  const model = await buildModel(cfg, fitted.tokenizer, train);
+  const summary = model.summary();
+  emit({
+    type: 'model',
+    preset: run.preset,
+    params: summary.params,
+    flops_per_image: summary.flopsPerImage,
+    tokens: summary.tokens,
+    width: summary.width,
+    depth: summary.depth,
+    tokenizer: { kind: tokSummary.kind, d: tokSummary.latentDim, D: tokSummary.patchDim, variance_kept: tokSummary.varianceKept, recon_mse: tokSummary.reconMse },
+  });
+
+  const trainer = new Trainer(model, train);
+  const windows: { steps: number; seconds: number; loss: number }[] = [];
+  let trainSeconds = 0;
+  try {
+    while (trainer.step < cfg.steps) {
+      trainer.trainStep();
+      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === cfg.steps) {
+        const steps = trainer.pendingSteps;
+        const m = await trainer.readMetrics();
+        if (!m) continue;
+        const seconds = (m.msPerStep * steps) / 1000;
+        trainSeconds += seconds;
+        windows.push({ steps, seconds, loss: m.loss });
+        emit({
+          type: 'metrics',
+          step: m.step,
+          loss: m.loss,
+          lr: m.lr,
+          grad_norm: m.gradNorm,
+          ms_per_step: m.msPerStep,
+          images_per_s: m.imagesPerSec,
+          num_tensors: m.numTensors,
+        });
+        await hooks.afterWindow?.(trainer.step, model, emit);
+        trainer.resetClock();
+      }
+    }
+    // Steady-state speed: leave out the first window (kernel compilation, warm-up) when there are others.
+    const steady = windows.length > 1 ? windows.slice(1) : windows;
+    const steadySteps = steady.reduce((s, w) => s + w.steps, 0);
+    const steadySeconds = steady.reduce((s, w) => s + w.seconds, 0);
+    const batch = Math.min(cfg.batchSize, train.shape[0]);
+    const extra = (await hooks.summaryFields?.(model)) ?? {};
+    return {
+      type: 'summary',
+      preset: run.preset,
+      config: cfg,
+      backend: run.backend,
+      steps: trainer.step,
+      images_per_s: (steadySteps * batch) / steadySeconds,
+      ms_per_step: (steadySeconds * 1000) / steadySteps,
+      images_per_s_overall: (trainer.step * batch) / trainSeconds,
+      final_loss: windows.at(-1)?.loss ?? null,
+      first_loss: windows[0]?.loss ?? null,
+      params: summary.params,
+      flops_per_image: summary.flopsPerImage,
+      forward_flops_per_image: summary.forwardFlopsPerImage,
+      train_images: train.shape[0],
+      tokenizer: {
+        kind: tokSummary.kind,
+        latent_dim: tokSummary.latentDim,
+        patch_dim: tokSummary.patchDim,
+        variance_kept: tokSummary.varianceKept,
+        recon_mse: tokSummary.reconMse,
+        recon_psnr: tokSummary.reconPsnr,
+        fit_seconds: tokSummary.fitSeconds,
+      },
+      train_seconds: trainSeconds,
+      wall_seconds: (performance.now() - t0) / 1000,
+      num_tensors: tf.memory().numTensors,
+      ...extra,
+    };
+  } finally {
+    trainer.dispose();
+    model.dispose();
+    train.dispose();
+  }
+}

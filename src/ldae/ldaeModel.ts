@@ -1,0 +1,117 @@
+// l-DAE glued together: tokenizer + noise schedule + DiT-style ViT + objective. One object the
+// trainer, the visualizer and the probe use; it owns all its tensors.
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSummary } from '../engine/protocol';
+import { IMAGE_SIDE, type ExperimentConfig } from './config';
+import { vitConfig } from './model/sizes';
+import { createViT } from './model/vit';
+import type { ViT } from './model/types';
+import {
+  createPcaLossBasis,
+  denoisePass,
+  denoisingLoss,
+  inputDim,
+  networkInput,
+  outputDim,
+  type DenoisePass,
+  type Noise,
+  type PcaLossBasis,
+} from './objective';
+import type { PatchPca } from './patchPca';
+import { deriveSeed } from './random';
+import { scheduleFor, type Schedule } from './schedules';
+import type { Tokenizer } from './tokenizers/types';
+import { useFastWasmMatMul } from './wasmMatMul';
+
+export interface LdaeModel {
+  readonly cfg: ExperimentConfig;
+  readonly tokenizer: Tokenizer;
+  readonly vit: ViT;
+  readonly schedule: Schedule;
+  readonly tokens: number;
+  readonly imageSide: number;
+  /** gamma_t, sigma_t for each t (from the schedule, uploaded) and eps ~ N(0, I) seeded by `seed`. */
+  noise(t: Float32Array, seed: number): Noise;
+  /** Training loss of a batch x0 [B, H, W, C] in [0, 1] at times t [B]. Use inside a gradient function. */
+  loss(x0: tf.Tensor4D, t: tf.Tensor1D, noise: Noise): tf.Scalar;
+  /** All tensors of one denoising pass (caller disposes). */
+  pass(x0: tf.Tensor4D, t: tf.Tensor1D, noise: Noise): DenoisePass;
+  /**
+   * The representation: middle-block output, average-pooled over tokens, [B, width].
+   * Input is the clean image through the tokenizer, gamma_t enc(x) (no noise), given to the network
+   * in the config's input space (for pixel input, dec(gamma_t enc(x)): the network only ever sees
+   * images inside the tokenizer's range), with t-conditioning at t.
+   */
+  features(images: tf.Tensor4D, t: number): tf.Tensor2D;
+  summary(): ModelSummary;
+  dispose(): void;
+}
+
+/**
+ * Builds the model. Takes ownership of `tokenizer`. `pca` (the data's patch PCA) is needed only
+ * for the PCA-weighted loss; its first d = tokenizer.latentDim components get weight 1.
+ */
+export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca: PatchPca | null): LdaeModel {
+  useFastWasmMatMul(); // global and idempotent: transposed matmuls on wasm were 10-50x slow
+  const imageSide = IMAGE_SIDE;
+  const tokens = (imageSide / tokenizer.patchSize) ** 2;
+  const schedule = scheduleFor(cfg);
+  const vit = createViT(
+    vitConfig(cfg.modelSize, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
+    deriveSeed(cfg.seed, 'vit-init'),
+  );
+  let pcaLoss: PcaLossBasis | null = null;
+  if (cfg.lossWeighting === 'pca-weighted') {
+    if (!pca) throw new Error('the pca-weighted loss needs the data PCA');
+    pcaLoss = createPcaLossBasis(pca, tokenizer.latentDim);
+  }
+  const net = (x: tf.Tensor3D, t: tf.Tensor1D) => vit.apply(x, t);
+
+  return {
+    cfg,
+    tokenizer,
+    vit,
+    schedule,
+    tokens,
+    imageSide,
+    noise(t, seed) {
+      const B = t.length;
+      const gamma = new Float32Array(B);
+      const sigma = new Float32Array(B);
+      for (let i = 0; i < B; i++) {
+        const level = schedule(t[i]);
+        gamma[i] = level.gamma;
+        sigma[i] = level.sigma;
+      }
+      return {
+        gamma: tf.tensor1d(gamma),
+        sigma: tf.tensor1d(sigma),
+        eps: tf.randomNormal([B, tokens, tokenizer.latentDim], 0, 1, 'float32', seed) as tf.Tensor3D,
+      };
+    },
+    loss(x0, t, noise) {
+      return denoisingLoss(cfg, tokenizer, net, x0, t, noise, pcaLoss);
+    },
+    pass(x0, t, noise) {
+      return denoisePass(cfg, tokenizer, net, x0, t, noise);
+    },
+    features(images, t) {
+      return tf.tidy(() => {
+        const B = images.shape[0];
+        const z = tokenizer.encode(images).mul(schedule(t).gamma) as tf.Tensor3D;
+        const input = networkInput(cfg, tokenizer, z, imageSide);
+        return vit.features(input, tf.fill([B], t) as tf.Tensor1D).mean(1) as tf.Tensor2D;
+      });
+    },
+    summary() {
+      const c = vit.config;
+      const forward = vit.forwardFlopsPerImage();
+      return { params: vit.paramCount(), flopsPerImage: 3 * forward, forwardFlopsPerImage: forward, tokens, width: c.width, depth: c.depth };
+    },
+    dispose() {
+      vit.dispose();
+      pcaLoss?.dispose();
+      tokenizer.dispose();
+    },
+  };
+}

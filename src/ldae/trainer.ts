@@ -1,0 +1,105 @@
+// A training session, pure tfjs: batches sliced from device-resident images with a seeded
+// permutation per epoch, t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
+// back from the device once per window (never per step).
+import * as tf from '@tensorflow/tfjs';
+import type { MetricsPoint } from '../engine/protocol';
+import type { ExperimentConfig } from './config';
+import type { LdaeModel } from './ldaeModel';
+import { createAdamW, type AdamW } from './optim/adamw';
+import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
+import { deriveSeed, permutation, rng } from './random';
+import { sampleTimes } from './schedules';
+
+export class Trainer {
+  /** Steps completed. */
+  step = 0;
+  readonly optimizer: AdamW;
+  readonly lr: LrSchedule;
+  private readonly cfg: ExperimentConfig;
+  private readonly batchSize: number;
+  private order: Int32Array = new Int32Array(0);
+  private cursor = 0;
+  private epoch = 0;
+  private pending: { loss: tf.Scalar; gradNorm: tf.Scalar }[] = [];
+  private windowStart = performance.now();
+
+  constructor(
+    readonly model: LdaeModel,
+    /** Training images [count, H, W, C] in [0, 1], on the device (not owned). */
+    readonly images: tf.Tensor4D,
+  ) {
+    this.cfg = model.cfg;
+    this.batchSize = Math.min(this.cfg.batchSize, images.shape[0]);
+    this.lr = lrSchedule(this.cfg.lr, this.cfg.warmupSteps, this.cfg.steps);
+    this.optimizer = createAdamW(model.vit.variables, { schedule: this.lr, weightDecay: this.cfg.weightDecay, gradClip: this.cfg.gradClip });
+  }
+
+  /** Indices of the next batch; a new seeded permutation every epoch (the tail of an epoch is dropped). */
+  private nextIndices(): Int32Array {
+    if (this.cursor + this.batchSize > this.order.length) {
+      this.order = permutation(this.images.shape[0], rng(deriveSeed(this.cfg.seed, 'epoch', this.epoch)));
+      this.epoch++;
+      this.cursor = 0;
+    }
+    const idx = this.order.subarray(this.cursor, this.cursor + this.batchSize);
+    this.cursor += this.batchSize;
+    return idx;
+  }
+
+  /** Dispatches one optimisation step; loss and gradient norm stay on the device until readMetrics. */
+  trainStep(): void {
+    const s = this.step;
+    const idx = this.nextIndices();
+    const t = sampleTimes(this.cfg, idx.length, rng(deriveSeed(this.cfg.seed, 't', s)));
+    const x0 = tf.tidy(() => tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D);
+    const tT = tf.tensor1d(t);
+    const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
+    const out = this.optimizer.minimize(() => this.model.loss(x0, tT, noise));
+    tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
+    this.pending.push(out);
+    this.step++;
+  }
+
+  get pendingSteps(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * One readback for every step since the last call: mean loss and mean gradient norm over the
+   * window, the lr of its last step, and wall-clock speed over the window. Null when no steps.
+   */
+  async readMetrics(): Promise<MetricsPoint | null> {
+    const n = this.pending.length;
+    if (n === 0) return null;
+    const stacked = tf.tidy(() => tf.stack([tf.stack(this.pending.map((p) => p.loss)).mean(), tf.stack(this.pending.map((p) => p.gradNorm)).mean()]));
+    for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
+    this.pending = [];
+    const [loss, gradNorm] = await stacked.data();
+    stacked.dispose();
+    const now = performance.now();
+    const seconds = (now - this.windowStart) / 1000;
+    this.windowStart = now;
+    const mem = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+    return {
+      step: this.step,
+      loss,
+      lr: lrAt(this.lr, this.step - 1),
+      gradNorm,
+      msPerStep: (seconds * 1000) / n,
+      imagesPerSec: (n * this.batchSize) / seconds,
+      numTensors: mem.numTensors,
+      numBytes: mem.numBytesInGPU ?? null,
+    };
+  }
+
+  /** Restart the speed clock (after a pause, so idle time is not counted). */
+  resetClock(): void {
+    this.windowStart = performance.now();
+  }
+
+  dispose(): void {
+    for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
+    this.pending = [];
+    this.optimizer.dispose();
+  }
+}
