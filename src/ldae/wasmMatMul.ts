@@ -40,6 +40,6 @@ function plainMatMul(args: KernelArgs, matMul: tf.KernelFunc, transpose: tf.Kern
   if (transposeA) temps.push(a);
   if (transposeB) temps.push(b);
   const out = matMul({ inputs: { ...inputs, a, b }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } });
-  for (const t of temps) backend.disposeData(t.dataId);
+  for (const t of temps) (backend as tf.KernelBackend).disposeData(t.dataId);
   return out;
 }
