@@ -28,6 +28,11 @@ export class ParamFactory {
     return this.add(name, tf.randomUniform([fanIn, fanOut], -a, a, 'float32', this.nextSeed())) as tf.Variable<tf.Rank.R2>;
   }
 
+  /** U(-bound, bound). */
+  uniform(name: string, shape: number[], bound: number): tf.Variable {
+    return this.add(name, tf.randomUniform(shape, -bound, bound, 'float32', this.nextSeed()));
+  }
+
   normal(name: string, shape: number[], std: number): tf.Variable {
     return this.add(name, tf.randomNormal(shape, 0, std, 'float32', this.nextSeed()));
   }

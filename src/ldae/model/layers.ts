@@ -1,13 +1,48 @@
-// Building blocks of the DiT block with hand-written gradients where autodiff would launch
-// many more small kernels than needed (LayerNorm + adaLN modulation, GELU).
+// Building blocks of the DiT block, with hand-written gradients where tfjs' defaults are slow.
+//
+// Why (measured with tfjs-backend-wasm 4.22, see src/node/modelBench.ts): the wasm backend runs
+// matMul through XNNPACK only when neither operand is transposed and both have batch 1; with a
+// transpose flag it falls back to a naive loop ~15x slower, and the default matMul gradient uses
+// exactly those flags. Its 2D transpose is a naive strided loop, ~7x slower than the same
+// permutation written as a 3D transpose; reductions over a non-innermost axis transpose first.
+// So `linear` transposes explicitly (3D form) and gets bias gradients from a ones-row matmul.
+// Transcendentals (erf, tanh, exp) are scalar libm calls on wasm while sigmoid is XNNPACK SIMD,
+// hence GELU written through sigmoid.
 import * as tf from '@tensorflow/tfjs';
 
 export const LN_EPS = 1e-6; // DiT
 
-const INV_SQRT2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+
+const onWasm = () => tf.getBackend() === 'wasm';
+
+/** [M,K] -> [K,M]. On wasm via a 3D transpose when M is even (much faster there). */
+export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+  const [m, k] = x.shape;
+  if (!onWasm() || m % 2 !== 0 || m < 64) return tf.transpose(x);
+  return tf.reshape(tf.transpose(tf.reshape(x, [2, m / 2, k]), [2, 0, 1]), [k, m]);
+}
+
+/** x [M,K] @ w [K,O] + b: one fused kernel forward; fast-path matmuls backward. */
+export const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.fused.matMul({ a: x, b: w, bias: b }),
+    gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
+      if (!onWasm()) {
+        return [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false), tf.sum(dy, 0)];
+      }
+      const [m, k] = xs.shape;
+      const n = dy.shape[1];
+      const dx = tf.matMul(dy, transpose2d(ws));
+      // dW = x^T dy; transpose whichever activation is smaller.
+      const dw = k <= n ? tf.matMul(transpose2d(xs), dy) : transpose2d(tf.matMul(transpose2d(dy), xs));
+      const db = tf.reshape(tf.matMul(tf.ones([1, m]), dy), [n]);
+      return [dx, dw, db];
+    },
+  };
+}) as unknown as CustomGradFn) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 /** Sums g over the axes where `shape` is 1 and g is not (undoes broadcasting). */
 function sumToShape(g: tf.Tensor, shape: number[]): tf.Tensor {
@@ -20,46 +55,49 @@ function sumToShape(g: tf.Tensor, shape: number[]): tf.Tensor {
  * y = LN(x) * (1 + scale) + shift, over the last axis. x [B,N,W]; shift, scale [B or 1, 1, W].
  */
 export const modulatedLayerNorm = tf.customGrad(((x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor, save: tf.GradSaveFunc) => {
-    const { mean, variance } = tf.moments(x, -1, true);
-    const rstd = tf.rsqrt(tf.add(variance, LN_EPS));
-    const xhat = tf.mul(tf.sub(x, mean), rstd);
-    const scale1 = tf.add(scale, 1);
-    save([xhat, rstd, scale1]);
-    return {
-      value: tf.add(tf.mul(xhat, scale1), shift),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xh, rs, s1] = saved;
-        const dShift = sumToShape(dy, shift.shape);
-        const dScale = sumToShape(tf.mul(dy, xh), scale.shape);
-        const g = tf.mul(dy, s1);
-        const meanG = tf.mean(g, -1, true);
-        const meanGx = tf.mean(tf.mul(g, xh), -1, true);
-        const dx = tf.mul(tf.sub(tf.sub(g, meanG), tf.mul(xh, meanGx)), rs);
-        return [dx, dShift, dScale];
-      },
-    };
-  }) as unknown as CustomGradFn) as (x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor) => tf.Tensor;
-
-/** Exact GELU, x * Phi(x) (PyTorch nn.GELU default; DiT uses the tanh approximation, |diff| < 1e-3). */
-export const gelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  const phiCdf = tf.add(tf.mul(tf.erf(tf.mul(x, INV_SQRT2)), 0.5), 0.5);
-  save([x, phiCdf]);
+  const { mean, variance } = tf.moments(x, -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, LN_EPS));
+  const xhat = tf.mul(tf.sub(x, mean), rstd);
+  const scale1 = tf.add(scale, 1);
+  save([xhat, rstd, scale1]);
   return {
-    value: tf.mul(x, phiCdf),
+    value: tf.add(tf.mul(xhat, scale1), shift),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, cdf] = saved;
-      // d/dx x Phi(x) = Phi(x) + x phi(x), phi the standard normal density.
-      const xPdf = tf.mul(tf.mul(tf.exp(tf.mul(tf.square(xs), -0.5)), xs), INV_SQRT_2PI);
-      return [tf.mul(dy, tf.add(cdf, xPdf))];
+      const [xh, rs, s1] = saved;
+      const dShift = sumToShape(dy, shift.shape);
+      const dScale = sumToShape(tf.mul(dy, xh), scale.shape);
+      const g = tf.mul(dy, s1);
+      const meanG = tf.mean(g, -1, true);
+      const meanGx = tf.mean(tf.mul(g, xh), -1, true);
+      const dx = tf.mul(tf.sub(tf.sub(g, meanG), tf.mul(xh, meanGx)), rs);
+      return [dx, dShift, dScale];
+    },
+  };
+}) as unknown as CustomGradFn) as (x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor) => tf.Tensor;
+
+const GELU_C1 = Math.sqrt(2 / Math.PI) * 2;
+const GELU_C3 = 0.044715 * GELU_C1;
+
+/**
+ * GELU, tanh approximation (DiT: nn.GELU(approximate="tanh")):
+ * 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))) = x * sigmoid(z), z = 2 sqrt(2/pi)(x + 0.044715 x^3).
+ */
+export const gelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const x2 = tf.square(x);
+  const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_C3), GELU_C1)));
+  save([x, x2, s]);
+  return {
+    value: tf.mul(x, s),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, xs2, sg] = saved;
+      // d/dx x s(z) = s + x s (1 - s) z',  z' = C1 + 3 C3 x^2
+      const dz = tf.add(tf.mul(xs2, 3 * GELU_C3), GELU_C1);
+      const ds = tf.mul(tf.sub(sg, tf.square(sg)), tf.mul(xs, dz));
+      return [tf.mul(dy, tf.add(sg, ds))];
     },
   };
 }) as unknown as CustomGradFn) as (x: tf.Tensor) => tf.Tensor;
 
 export function silu(x: tf.Tensor): tf.Tensor {
   return tf.mul(x, tf.sigmoid(x));
-}
-
-/** x [M,K] @ w [K,O] + b, one fused kernel. */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D;
 }

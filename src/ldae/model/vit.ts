@@ -4,13 +4,15 @@
 // is the encoder; `features` returns the middle block's output.
 //
 // Choices where the paper/DiT leave room, and why:
-// - All adaLN modulations (6 per block + 2 final) come from ONE matmul SiLU(c) @ W_mod: stacking
-//   independent linears is the same function, and one kernel beats depth*1+1 small ones.
-// - tConditioning off: no t embedding; the modulations are one learned constant vector (zero
-//   init), i.e. LayerNorm affine + zero-init gates (adaLN with a constant c).
+// - Each block has its own adaLN linear SiLU(c) -> 6 x width (DiT), zero-initialised.
+// - tConditioning off: no t embedding; each block's modulations are a learned constant vector
+//   (zero init), i.e. LayerNorm affine + zero-init gates (adaLN with a constant c).
 // - Head zero-initialised as in DiT: a fresh model predicts 0 and every block is the identity,
 //   so the first loss is E|target|^2 exactly; Adam moves the head at lr scale on step 1 anyway.
-// - One matmul for Q,K,V; heads batched as [B*H, N, hd] for two batched matmuls.
+// - Q, K and V are three [W,W] linears (initialised with the Xavier bound of DiT's fused
+//   [W,3W] qkv linear, so the same distribution): slicing a fused output copies the whole
+//   tensor on wasm. Heads are batched as [B*H, N, hd] for two batched matmuls.
+// - GELU is the tanh approximation, as in DiT.
 import * as tf from '@tensorflow/tfjs';
 import { T_FREQ_DIM, sincosPositions, timestepEmbedding, timestepFrequencies } from './embeddings';
 import { forwardFlopsPerImage } from './flops';
@@ -19,8 +21,15 @@ import { gelu, linear, modulatedLayerNorm, silu } from './layers';
 import type { ViT, ViTConfig } from './types';
 
 interface BlockParams {
-  wQkv: tf.Variable;
-  bQkv: tf.Variable;
+  /** adaLN: SiLU(c) @ wMod + bMod -> 6 x W; wMod is null without t-conditioning. */
+  wMod: tf.Variable | null;
+  bMod: tf.Variable;
+  wQ: tf.Variable;
+  bQ: tf.Variable;
+  wK: tf.Variable;
+  bK: tf.Variable;
+  wV: tf.Variable;
+  bV: tf.Variable;
   wProj: tf.Variable;
   bProj: tf.Variable;
   wFc1: tf.Variable;
@@ -41,7 +50,6 @@ export function createViT(config: ViTConfig, seed: number): ViT {
   if (depth % 2 !== 0) throw new Error(`ViT depth ${depth} must be even (encoder = first half)`);
   const hd = W / H;
   const hidden = config.mlpRatio * W;
-  const nMods = depth * MODS_PER_BLOCK + MODS_FINAL;
 
   const p = new ParamFactory(seed, `vit${modelCounter++}`);
   const wEmbed = p.xavier('embed/w', inDim, W);
@@ -52,30 +60,33 @@ export function createViT(config: ViTConfig, seed: number): ViT {
       ? p.normal('pos', [N, W], 0.02)
       : keep(tf.tensor2d(sincosPositions(N, W)));
 
-  // t conditioning (DiT TimestepEmbedder: normal(0.02) weights) or a constant modulation.
-  let tMlp: { w1: tf.Variable; b1: tf.Variable; w2: tf.Variable; b2: tf.Variable } | null = null;
-  let freqs: tf.Tensor2D | null = null;
-  let wMod: tf.Variable | null = null;
-  let bMod: tf.Variable;
-  if (config.tConditioning) {
-    freqs = keep(timestepFrequencies());
-    tMlp = {
-      w1: p.normal('t_mlp/w1', [T_FREQ_DIM, C], 0.02),
-      b1: p.zeros('t_mlp/b1', [C]),
-      w2: p.normal('t_mlp/w2', [C, C], 0.02),
-      b2: p.zeros('t_mlp/b2', [C]),
-    };
-    wMod = p.zeros('adaLN/w', [C, nMods * W]);
-    bMod = p.zeros('adaLN/b', [nMods * W]);
-  } else {
-    bMod = p.zeros('adaLN/const', [nMods * W]);
-  }
+  // t conditioning (DiT TimestepEmbedder: normal(0.02) weights) or constant modulations.
+  const tCond = config.tConditioning;
+  const freqs = tCond ? keep(timestepFrequencies()) : null;
+  const tMlp = tCond
+    ? {
+        w1: p.normal('t_mlp/w1', [T_FREQ_DIM, C], 0.02),
+        b1: p.zeros('t_mlp/b1', [C]),
+        w2: p.normal('t_mlp/w2', [C, C], 0.02),
+        b2: p.zeros('t_mlp/b2', [C]),
+      }
+    : null;
+  const modulation = (name: string, count: number) => ({
+    wMod: tCond ? p.zeros(`${name}/adaLN/w`, [C, count * W]) : null,
+    bMod: p.zeros(`${name}/adaLN/b`, [count * W]),
+  });
 
+  const qkvBound = Math.sqrt(6 / (W + 3 * W));
   const blocks: BlockParams[] = [];
   for (let i = 0; i < depth; i++) {
     blocks.push({
-      wQkv: p.xavier(`block${i}/qkv/w`, W, 3 * W),
-      bQkv: p.zeros(`block${i}/qkv/b`, [3 * W]),
+      ...modulation(`block${i}`, MODS_PER_BLOCK),
+      wQ: p.uniform(`block${i}/q/w`, [W, W], qkvBound),
+      bQ: p.zeros(`block${i}/q/b`, [W]),
+      wK: p.uniform(`block${i}/k/w`, [W, W], qkvBound),
+      bK: p.zeros(`block${i}/k/b`, [W]),
+      wV: p.uniform(`block${i}/v/w`, [W, W], qkvBound),
+      bV: p.zeros(`block${i}/v/b`, [W]),
       wProj: p.xavier(`block${i}/proj/w`, W, W),
       bProj: p.zeros(`block${i}/proj/b`, [W]),
       wFc1: p.xavier(`block${i}/fc1/w`, W, hidden),
@@ -84,6 +95,7 @@ export function createViT(config: ViTConfig, seed: number): ViT {
       bFc2: p.zeros(`block${i}/fc2/b`, [W]),
     });
   }
+  const finalMod = modulation('final', MODS_FINAL);
   const wHead = p.zeros('head/w', [W, outDim]);
   const bHead = p.zeros('head/b', [outDim]);
 
@@ -92,24 +104,30 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     return t;
   }
 
-  /** [B or 1, nMods, 1, W] -> list of nMods tensors [B or 1, 1, W]. */
-  function modulations(t: tf.Tensor1D): tf.Tensor[] {
-    let mods: tf.Tensor2D;
-    if (tMlp && freqs && wMod) {
-      const emb = timestepEmbedding(t, freqs);
-      const c = linear(silu(linear(emb, tMlp.w1 as tf.Tensor2D, tMlp.b1 as tf.Tensor1D)) as tf.Tensor2D, tMlp.w2 as tf.Tensor2D, tMlp.b2 as tf.Tensor1D);
-      mods = linear(silu(c) as tf.Tensor2D, wMod as tf.Tensor2D, bMod as tf.Tensor1D);
-    } else {
-      mods = tf.reshape(bMod, [1, nMods * W]);
-    }
-    return tf.split(tf.reshape(mods, [mods.shape[0], nMods, W]), nMods, 1);
+  /** SiLU(c) [B,C] (null without t-conditioning) -> the `count` modulation vectors [B or 1, 1, W]. */
+  function modulations(siluC: tf.Tensor2D | null, m: { wMod: tf.Variable | null; bMod: tf.Variable }, count: number): tf.Tensor[] {
+    const mods = siluC && m.wMod ? linear(siluC, m.wMod as tf.Tensor2D, m.bMod as tf.Tensor1D) : tf.reshape(m.bMod, [1, count * W]);
+    return tf.split(mods, count, 1).map((s) => tf.reshape(s, [s.shape[0], 1, W]));
+  }
+
+  /** SiLU(c) with c = MLP(sinusoidal(1000 t)), or null without t-conditioning. */
+  function conditioning(t: tf.Tensor1D): tf.Tensor2D | null {
+    if (!tMlp || !freqs) return null;
+    const emb = timestepEmbedding(t, freqs);
+    const c = linear(silu(linear(emb, tMlp.w1 as tf.Tensor2D, tMlp.b1 as tf.Tensor1D)) as tf.Tensor2D, tMlp.w2 as tf.Tensor2D, tMlp.b2 as tf.Tensor1D);
+    return silu(c) as tf.Tensor2D;
+  }
+
+  /** [B*N, W] -> [B*H, N, hd]. */
+  function splitHeads(x: tf.Tensor2D, B: number): tf.Tensor3D {
+    return tf.reshape(tf.transpose(tf.reshape(x, [B, N, H, hd]), [0, 2, 1, 3]), [B * H, N, hd]);
   }
 
   /** x [B*N, W] -> [B*N, W]. */
   function attention(x: tf.Tensor2D, b: BlockParams, B: number): tf.Tensor2D {
-    const qkv = linear(x, b.wQkv as tf.Tensor2D, b.bQkv as tf.Tensor1D);
-    const heads = tf.reshape(tf.transpose(tf.reshape(qkv, [B, N, 3, H, hd]), [2, 0, 3, 1, 4]), [3, B * H, N, hd]);
-    const [q, k, v] = tf.split(heads, 3, 0).map((s) => tf.reshape(s, [B * H, N, hd]) as tf.Tensor3D);
+    const q = splitHeads(linear(x, b.wQ as tf.Tensor2D, b.bQ as tf.Tensor1D), B);
+    const k = splitHeads(linear(x, b.wK as tf.Tensor2D, b.bK as tf.Tensor1D), B);
+    const v = splitHeads(linear(x, b.wV as tf.Tensor2D, b.bV as tf.Tensor1D), B);
     const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd));
     const out = tf.matMul(tf.softmax(scores), v);
     const merged = tf.reshape(tf.transpose(tf.reshape(out, [B, H, N, hd]), [0, 2, 1, 3]), [B * N, W]);
@@ -122,8 +140,8 @@ export function createViT(config: ViTConfig, seed: number): ViT {
   }
 
   /** One DiT block on the residual stream x [B,N,W]. */
-  function block(x: tf.Tensor3D, b: BlockParams, m: tf.Tensor[], B: number): tf.Tensor3D {
-    const [shiftA, scaleA, gateA, shiftM, scaleM, gateM] = m;
+  function block(x: tf.Tensor3D, b: BlockParams, siluC: tf.Tensor2D | null, B: number): tf.Tensor3D {
+    const [shiftA, scaleA, gateA, shiftM, scaleM, gateM] = modulations(siluC, b, MODS_PER_BLOCK);
     const hA = tf.reshape(modulatedLayerNorm(x, shiftA, scaleA), [B * N, W]) as tf.Tensor2D;
     x = tf.add(x, tf.mul(gateA, tf.reshape(attention(hA, b, B), [B, N, W])));
     const hM = tf.reshape(modulatedLayerNorm(x, shiftM, scaleM), [B * N, W]) as tf.Tensor2D;
@@ -135,17 +153,17 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     t: tf.Tensor1D,
     blocksToRun: number,
     onResidual?: (x: tf.Tensor3D) => void,
-  ): { x: tf.Tensor3D; mods: tf.Tensor[] } {
+  ): { x: tf.Tensor3D; siluC: tf.Tensor2D | null } {
     const [B, n, d] = tokens.shape;
     if (n !== N || d !== inDim) throw new Error(`ViT expects tokens [B,${N},${inDim}], got [${tokens.shape.join(',')}]`);
-    const mods = modulations(t);
+    const siluC = conditioning(t);
     let x = tf.add(tf.reshape(linear(tf.reshape(tokens, [B * N, inDim]), wEmbed as tf.Tensor2D, bEmbed as tf.Tensor1D), [B, N, W]), pos) as tf.Tensor3D;
     onResidual?.(x);
     for (let i = 0; i < blocksToRun; i++) {
-      x = block(x, blocks[i], mods.slice(i * MODS_PER_BLOCK, (i + 1) * MODS_PER_BLOCK), B);
+      x = block(x, blocks[i], siluC, B);
       onResidual?.(x);
     }
-    return { x, mods };
+    return { x, siluC };
   }
 
   return {
@@ -153,8 +171,8 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     variables: p.variables,
     apply(tokens, t) {
       const B = tokens.shape[0];
-      const { x, mods } = run(tokens, t, depth);
-      const [shift, scale] = mods.slice(depth * MODS_PER_BLOCK);
+      const { x, siluC } = run(tokens, t, depth);
+      const [shift, scale] = modulations(siluC, finalMod, MODS_FINAL);
       const h = tf.reshape(modulatedLayerNorm(x, shift, scale), [B * N, W]) as tf.Tensor2D;
       return tf.reshape(linear(h, wHead as tf.Tensor2D, bHead as tf.Tensor1D), [B, N, outDim]);
     },

@@ -1,10 +1,10 @@
 // AdamW (Loshchilov & Hutter): Adam with bias correction and decoupled weight decay, global
 // gradient-norm clipping, and the warm-up + cosine schedule, all on the device.
 //
-// For speed the gradients are concatenated into one flat vector: clipping, the moment updates
-// and the Adam direction are a dozen kernels in total instead of a dozen per variable, and the
-// moments m, v live in two flat device variables. The step counter also lives on the device,
-// so a step uploads nothing and reads nothing back.
+// Moments m, v live on the device, one pair per variable; the step counter too, so the lr,
+// bias corrections and clip factor are computed on the device: a step uploads nothing and
+// reads nothing back. (A single flat m/v would need the update split back per variable, and
+// slicing on the wasm backend copies the whole source tensor per slice: 5x slower here.)
 import * as tf from '@tensorflow/tfjs';
 import { type LrSchedule, lrTensor } from './schedule';
 
@@ -42,11 +42,8 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   const epsilon = options.epsilon ?? 1e-8;
   const weightDecay = options.weightDecay ?? 0;
   const gradClip = options.gradClip ?? 0;
-  const sizes = variables.map((v) => v.size);
-  const total = sizes.reduce((a, b) => a + b, 0);
-
-  const m = tf.variable(tf.zeros([total]), false);
-  const v = tf.variable(tf.zeros([total]), false);
+  const m = variables.map((x) => tf.variable(tf.zeros(x.shape), false));
+  const v = variables.map((x) => tf.variable(tf.zeros(x.shape), false));
   const stepVar = tf.variable(tf.scalar(0), false);
   const lrVar = tf.variable(tf.scalar(0), false);
   let steps = 0;
@@ -57,24 +54,25 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
       if (g === undefined) throw new Error(`AdamW: no gradient for variable ${variables[i].name}`);
     });
     const gradNorm = tf.tidy(() => {
-      const flat = tf.concat(list.map((g) => tf.reshape(g, [-1])));
-      const norm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
-      const g = gradClip > 0 ? tf.mul(flat, tf.minimum(1, tf.div(gradClip, tf.add(norm, 1e-6)))) : flat;
-
+      const norm = tf.sqrt(tf.sum(tf.square(tf.concat(list.map((g) => tf.reshape(g, [-1])))))) as tf.Scalar;
+      const clip = gradClip > 0 ? tf.minimum(1, tf.div(gradClip, tf.add(norm, 1e-6))) : tf.scalar(1);
       const lr = lrTensor(options.schedule, stepVar);
       const t = tf.add(stepVar, 1);
-      m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-      // update = lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
-      const stepSize = tf.div(lr, tf.sub(1, tf.pow(beta1, t)));
-      const invSqrtBc2 = tf.rsqrt(tf.sub(1, tf.pow(beta2, t)));
-      const update = tf.mul(tf.div(m, tf.add(tf.mul(tf.sqrt(v), invSqrtBc2), epsilon)), stepSize);
-
-      const parts = tf.split(update, sizes);
+      // m <- b1 m + (1-b1) clip g;  v <- b2 v + (1-b2) clip^2 g^2
+      const kM = tf.mul(clip, 1 - beta1);
+      const kV = tf.mul(tf.square(clip), 1 - beta2);
+      // p <- p - lr/(1-b1^t) * m / (sqrt(v/(1-b2^t)) + eps)
+      //    = p - a * m / (sqrt(v) + e),  a = lr sqrt(1-b2^t)/(1-b1^t),  e = eps sqrt(1-b2^t)
+      const sqrtBc2 = tf.sqrt(tf.sub(1, tf.pow(beta2, t)));
+      const a = tf.div(tf.mul(lr, sqrtBc2), tf.sub(1, tf.pow(beta1, t)));
+      const e = tf.mul(sqrtBc2, epsilon);
       const decay = weightDecay > 0 ? tf.sub(1, tf.mul(lr, weightDecay)) : null;
       variables.forEach((p, i) => {
-        const u = tf.reshape(parts[i], p.shape);
-        p.assign(decay && p.rank >= 2 ? tf.sub(tf.mul(p, decay), u) : tf.sub(p, u));
+        const g = list[i];
+        m[i].assign(tf.add(tf.mul(m[i], beta1), tf.mul(g, kM)));
+        v[i].assign(tf.add(tf.mul(v[i], beta2), tf.mul(tf.square(g), kV)));
+        const update = tf.mul(tf.div(m[i], tf.add(tf.sqrt(v[i]), e)), a);
+        p.assign(decay && p.rank >= 2 ? tf.sub(tf.mul(p, decay), update) : tf.sub(p, update));
       });
       stepVar.assign(t as tf.Scalar);
       lrVar.assign(lr);
@@ -99,7 +97,7 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
       return steps;
     },
     dispose() {
-      tf.dispose([m, v, stepVar, lrVar]);
+      tf.dispose([...m, ...v, stepVar, lrVar]);
     },
   };
 }
