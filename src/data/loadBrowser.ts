@@ -1,5 +1,6 @@
-// Browser (page or worker): fetches data/<id>.bin.gz from our own origin with byte progress,
-// then gunzips with DecompressionStream and decodes. Measures transfer bytes and decode time.
+// Browser (page or worker): fetches data/<id>.gz.bin from our own origin with byte progress,
+// gunzips it with DecompressionStream as it arrives and decodes it. Measures transfer bytes and
+// the decode time after the last byte arrived.
 import type { DatasetId } from '../ldae/config';
 import { decodeAsset, hasAssetMagic } from './format';
 import { assetPath } from './registry';
@@ -7,7 +8,7 @@ import type { LoadedDataset } from './types';
 
 export type ByteProgress = (loadedBytes: number, totalBytes: number | null) => void;
 
-async function readAll(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: number) => void): Promise<Uint8Array> {
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   const reader = stream.getReader();
@@ -16,7 +17,6 @@ async function readAll(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: num
     if (done) break;
     chunks.push(value);
     total += value.length;
-    onChunk?.(total);
   }
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -28,15 +28,54 @@ async function readAll(stream: ReadableStream<Uint8Array>, onChunk?: (bytes: num
   return out;
 }
 
-async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return readAll(stream);
+function isGzip(bytes: Uint8Array | undefined): boolean {
+  return bytes !== undefined && bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/**
+ * Counts the bytes of `body` as they arrive and, when they are gzip, gunzips them while the
+ * download goes on. Resolves to the decoded bytes, the bytes received and the time the last
+ * byte arrived.
+ */
+async function receive(
+  body: ReadableStream<Uint8Array>,
+  onBytes: (received: number) => void,
+): Promise<{ raw: Uint8Array; receivedBytes: number; arrivedAt: number }> {
+  const reader = body.getReader();
+  const first = await reader.read();
+  let receivedBytes = first.value?.length ?? 0;
+  let arrivedAt = performance.now();
+  onBytes(receivedBytes);
+  const counted = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first.done) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(first.value);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        arrivedAt = performance.now();
+        controller.close();
+        return;
+      }
+      receivedBytes += value.length;
+      onBytes(receivedBytes);
+      controller.enqueue(value);
+    },
+  });
+  const decoded = isGzip(first.value) ? counted.pipeThrough(new DecompressionStream('gzip') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>) : counted;
+  const raw = await readAll(decoded);
+  return { raw, receivedBytes, arrivedAt };
 }
 
 /**
  * `baseUrl` is the app's base (e.g. `import.meta.env.BASE_URL` resolved against the origin).
- * If a server already removed the gzip layer (Content-Encoding: gzip), the bytes start with the
- * asset magic and are decoded as they are.
+ * The gzip layer is removed while the asset downloads; `decodeMs` is the time from the last
+ * byte's arrival to the decoded dataset. If a server already removed the gzip layer
+ * (Content-Encoding: gzip), the bytes are used as they are.
  */
 export async function loadDatasetBrowser(id: DatasetId, baseUrl: string, onProgress?: ByteProgress): Promise<LoadedDataset> {
   const url = new URL(assetPath(id), baseUrl).href;
@@ -47,12 +86,10 @@ export async function loadDatasetBrowser(id: DatasetId, baseUrl: string, onProgr
   const lengthHeader = response.headers.get('Content-Length');
   const totalBytes = lengthHeader !== null && response.headers.get('Content-Encoding') === null ? Number(lengthHeader) : null;
   onProgress?.(0, totalBytes);
-  const received = await readAll(response.body, (n) => onProgress?.(n, totalBytes));
-
-  const t0 = performance.now();
-  const raw = hasAssetMagic(received) ? received : await gunzip(received);
+  const { raw, receivedBytes, arrivedAt } = await receive(response.body, (n) => onProgress?.(n, totalBytes));
+  if (!hasAssetMagic(raw)) throw new Error(`${url} is not a dataset asset (neither gzip nor LDAE bytes)`);
   const { header, train, test } = decodeAsset(raw);
-  const decodeMs = performance.now() - t0;
+  const decodeMs = performance.now() - arrivedAt;
   if (header.id !== id) throw new Error(`asset ${url} holds dataset ${header.id}, expected ${id}`);
   return {
     meta: {
@@ -64,7 +101,7 @@ export async function loadDatasetBrowser(id: DatasetId, baseUrl: string, onProgr
       classNames: header.classNames,
       trainCount: header.trainCount,
       testCount: header.testCount,
-      transferBytes: received.length,
+      transferBytes: receivedBytes,
       decodeMs,
     },
     train,
