@@ -31,7 +31,12 @@ export class Trainer {
     this.cfg = model.cfg;
     this.batchSize = Math.min(this.cfg.batchSize, images.shape[0]);
     this.lr = lrSchedule(this.cfg.lr, this.cfg.warmupSteps, this.cfg.steps);
-    this.optimizer = createAdamW(model.vit.variables, { schedule: this.lr, weightDecay: this.cfg.weightDecay, gradClip: this.cfg.gradClip });
+    // Inside tidy: initial values of the optimizer's variables are temporaries (tidy keeps variables).
+    let optimizer: AdamW | null = null;
+    tf.tidy(() => {
+      optimizer = createAdamW(model.vit.variables, { schedule: this.lr, weightDecay: this.cfg.weightDecay, gradClip: this.cfg.gradClip });
+    });
+    this.optimizer = optimizer!;
   }
 
   /** Indices of the next batch; a new seeded permutation every epoch (the tail of an epoch is dropped). */

@@ -1,0 +1,219 @@
+// The training session behind the worker: turns EngineCommands into work on the engine and posts
+// EngineEvents. Training runs as an async loop that yields to the event loop between steps, so
+// pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
+// during training run at the next step boundary, never in the middle of a step.
+import * as tf from '@tensorflow/tfjs';
+import type { LoadedDataset } from '../data/types';
+import { buildModel, obtainTokenizer, tokenizerKey } from '../ldae/build';
+import { configProblems, type ExperimentConfig } from '../ldae/config';
+import { splitImages } from '../ldae/deviceData';
+import type { LdaeModel } from '../ldae/ldaeModel';
+import { takeSnapshot } from '../ldae/snapshot';
+import { summarizeTokenizer } from '../ldae/tokenizerSummary';
+import type { SerializedTokenizer } from '../ldae/tokenizers/types';
+import { Trainer } from '../ldae/trainer';
+import type { EngineCommand, EngineEvent, RunState } from './protocol';
+import { yieldToEventLoop } from './yieldToEventLoop';
+
+export interface TrainingRunner {
+  handle(cmd: EngineCommand): Promise<void>;
+  dispose(): void;
+}
+
+/** Test-split images used for tokenizer reconstructions and the denoising visualizer. */
+const HELD_OUT = 1000;
+
+interface Session {
+  cfg: ExperimentConfig;
+  model: LdaeModel;
+  trainer: Trainer;
+  state: RunState;
+  pauseRequested: boolean;
+  stopRequested: boolean;
+}
+
+export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: LoadedDataset): TrainingRunner {
+  let trainImages: tf.Tensor4D | null = null;
+  let heldOut: tf.Tensor4D | null = null;
+  const tokenizerCache = new Map<string, SerializedTokenizer>();
+  let session: Session | null = null;
+  let loop: Promise<void> | null = null;
+  /** Work that must not interleave with a training step; drained at step boundaries. */
+  const tasks: (() => Promise<void>)[] = [];
+  let serial: Promise<void> = Promise.resolve();
+
+  const images = () => (trainImages ??= splitImages(dataset.train));
+  const testImages = () => (heldOut ??= splitImages(dataset.test, HELD_OUT));
+
+  function postState(state: RunState): void {
+    if (session) session.state = state;
+    post({ type: 'state', state, step: session?.trainer.step ?? 0, totalSteps: session?.cfg.steps ?? 0 });
+  }
+
+  /** Runs fn now when no training loop is running, else at the next step boundary; one at a time. */
+  function exclusive(fn: () => Promise<void>): Promise<void> {
+    if (loop) {
+      return new Promise((resolve, reject) => tasks.push(() => fn().then(resolve, reject)));
+    }
+    const run = serial.then(fn);
+    serial = run.catch(() => undefined);
+    return run;
+  }
+
+  async function drainTasks(): Promise<void> {
+    while (tasks.length > 0) await tasks.shift()!();
+  }
+
+  function checkConfig(cfg: ExperimentConfig): void {
+    const problems = configProblems(cfg);
+    if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
+    if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
+  }
+
+  /** Fits (or restores from the in-memory cache) the tokenizer and posts its summary. */
+  async function tokenizerFor(cfg: ExperimentConfig) {
+    const key = tokenizerKey(cfg);
+    const fitted = await obtainTokenizer(cfg, images(), tokenizerCache.get(key) ?? null, (p) => post({ type: 'tokenizerProgress', ...p }));
+    if (!fitted.fromCache) tokenizerCache.set(key, fitted.tokenizer.serialize());
+    post({ type: 'tokenizerReady', summary: await summarizeTokenizer(fitted.tokenizer, testImages(), fitted.fitSeconds, fitted.fromCache) });
+    return fitted.tokenizer;
+  }
+
+  async function stopLoop(): Promise<void> {
+    if (session) session.stopRequested = true;
+    await loop;
+  }
+
+  function disposeSession(): void {
+    if (!session) return;
+    session.trainer.dispose();
+    session.model.dispose();
+    session = null;
+  }
+
+  async function start(cfg: ExperimentConfig): Promise<void> {
+    checkConfig(cfg);
+    await stopLoop();
+    disposeSession();
+    post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
+    const tokenizer = await tokenizerFor(cfg);
+    const model = await buildModel(cfg, tokenizer, images());
+    session = { cfg, model, trainer: new Trainer(model, images()), state: 'paused', pauseRequested: false, stopRequested: false };
+    post({ type: 'model', summary: model.summary() });
+    runLoop(session, cfg.steps);
+  }
+
+  /** Starts the training loop up to `untilStep` in the background; errors become events. */
+  function runLoop(s: Session, untilStep: number): void {
+    s.pauseRequested = false;
+    loop = (async () => {
+      let final: RunState;
+      try {
+        final = await trainLoop(s, untilStep);
+      } catch (e) {
+        final = 'error';
+        post({ type: 'error', message: e instanceof Error ? e.message : String(e), where: 'training', fatal: false });
+      }
+      loop = null;
+      // Tasks queued while the loop was ending run now, in order.
+      for (const task of tasks.splice(0)) void exclusive(task);
+      if (session === s) postState(final);
+    })();
+  }
+
+  /** Trains until untilStep, a pause or a stop; returns the state to report. */
+  async function trainLoop(s: Session, untilStep: number): Promise<RunState> {
+    const { trainer, cfg } = s;
+    trainer.resetClock();
+    postState('running');
+    while (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) {
+      trainer.trainStep();
+      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === untilStep) {
+        await flushMetrics(s);
+      } else {
+        await yieldToEventLoop();
+      }
+      await drainTasks();
+    }
+    await flushMetrics(s);
+    await drainTasks();
+    return s.stopRequested || trainer.step >= cfg.steps ? 'done' : 'paused';
+  }
+
+  async function flushMetrics(s: Session): Promise<void> {
+    const point = await s.trainer.readMetrics();
+    if (!point) return;
+    post({ type: 'metrics', points: [point] });
+    post({ type: 'state', state: 'running', step: s.trainer.step, totalSteps: s.cfg.steps });
+    s.trainer.resetClock();
+  }
+
+  function requireSession(what: string): Session {
+    if (!session) throw new Error(`cannot ${what}: no training session (send start first)`);
+    return session;
+  }
+
+  return {
+    async handle(cmd) {
+      switch (cmd.type) {
+        case 'previewTokenizer':
+          checkConfig(cmd.config);
+          return exclusive(async () => {
+            (await tokenizerFor(cmd.config)).dispose();
+          });
+        case 'start':
+          checkConfig(cmd.config);
+          // Stop a running loop first: start cannot wait for the loop from inside it.
+          await stopLoop();
+          return exclusive(() => start(cmd.config));
+        case 'pause':
+          if (session && loop) session.pauseRequested = true;
+          return;
+        case 'resume': {
+          const s = requireSession('resume');
+          if (!loop && s.state === 'paused') runLoop(s, s.cfg.steps);
+          return;
+        }
+        case 'step': {
+          const s = requireSession('step');
+          if (loop) throw new Error('cannot step while training runs: pause first');
+          if (s.state !== 'paused') throw new Error(`cannot step a session that is ${s.state}`);
+          runLoop(s, Math.min(s.cfg.steps, s.trainer.step + Math.max(1, Math.floor(cmd.count))));
+          return;
+        }
+        case 'stop':
+          if (session && loop) session.stopRequested = true;
+          else if (session && session.state === 'paused') postState('done');
+          return;
+        case 'reset':
+          await stopLoop();
+          return exclusive(async () => {
+            disposeSession();
+            post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
+          });
+        case 'snapshot': {
+          const s = requireSession('snapshot');
+          return exclusive(async () => {
+            if (session !== s) return;
+            post({ type: 'snapshot', snapshot: await takeSnapshot(s.model, testImages(), cmd.levels, cmd.sampleSeed, s.trainer.step) });
+          });
+        }
+        case 'probe':
+          throw new Error('the probe is not wired into the training runner yet');
+        case 'init':
+        case 'loadDataset':
+          throw new Error(`${cmd.type} is handled by the worker, not the training runner`);
+      }
+    },
+    dispose() {
+      if (session) session.stopRequested = true;
+      const done = loop ?? Promise.resolve();
+      void done.then(() => {
+        disposeSession();
+        trainImages?.dispose();
+        heldOut?.dispose();
+        trainImages = heldOut = null;
+      });
+    },
+  };
+}
