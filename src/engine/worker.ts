@@ -8,16 +8,14 @@ import type { LoadedDataset } from '../data/types';
 import { selectBackend } from './backend';
 import type { EngineCommand, EngineEvent } from './protocol';
 
-// ---- Training runner seam -------------------------------------------------------------
-// To wire the runner: `import { createTrainingRunner } from './trainingRunner';` and set
-// `const createRunner: RunnerFactory | null = createTrainingRunner;` below.
+import { createTrainingRunner } from './trainingRunner';
+
 interface TrainingRunner {
   handle(cmd: EngineCommand): Promise<void>;
   dispose(): void;
 }
 type RunnerFactory = (post: (e: EngineEvent) => void, dataset: LoadedDataset) => TrainingRunner;
-const createRunner: RunnerFactory | null = null;
-// ----------------------------------------------------------------------------------------
+const createRunner: RunnerFactory | null = createTrainingRunner;
 
 const SAMPLES_PER_CLASS = 4;
 const PROGRESS_INTERVAL_MS = 50;
