@@ -5,6 +5,7 @@ import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
 import { applyPreset, PRESET_IDS } from '../../src/ldae/presets';
+import { takeSnapshot } from '../../src/ldae/snapshot';
 
 let train: tf.Tensor4D;
 
@@ -58,6 +59,34 @@ describe('LdaeModel', () => {
       expect(s.params).toBe(model.vit.paramCount());
       expect(s.flopsPerImage).toBe(3 * s.forwardFlopsPerImage);
       tf.dispose([x, noise.gamma, noise.sigma, noise.eps, tT, loss]);
+      model.dispose();
+    }
+  });
+
+  it('snapshots: same images and noise for the same seed; t = 0 shows the tokenizer reconstruction; finite for eps/z0/x0 targets', async () => {
+    for (const id of ['dit-baseline', 'predict-z0', 'ldae'] as const) {
+      const cfg = applyPreset(base, id);
+      const { tokenizer } = await obtainTokenizer(cfg, train, null);
+      const model = await buildModel(cfg, tokenizer, train);
+      const before = tf.memory().numTensors;
+      const a = await takeSnapshot(model, train, [0, 0.5, 1], 3, 0, 4);
+      const b = await takeSnapshot(model, train, [0, 0.5, 1], 3, 0, 4);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(b.rows[1].noisedDecoded.data).toEqual(a.rows[1].noisedDecoded.data);
+      const row0 = a.rows[0];
+      expect(row0.sigma).toBe(0);
+      const clean = tf.tensor4d(row0.clean.data, [4, 28, 28, 1]);
+      const recon = tf.tidy(() => tokenizer.decode(tokenizer.encode(clean), 28));
+      const shown = tf.tensor4d(row0.noisedDecoded.data, [4, 28, 28, 1]);
+      const diff = tf.tidy(() => recon.sub(shown).abs().max());
+      expect((await diff.data())[0]).toBeLessThan(1e-5);
+      tf.dispose([clean, recon, shown, diff]);
+      for (const row of a.rows) {
+        expect(row.prediction.data.every(Number.isFinite)).toBe(true);
+        expect(row.patchError.data.length).toBe(4 * 16);
+        expect(row.patchError.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      }
+      expect(a.rows[2].noisedDecoded.data).not.toEqual(a.rows[0].noisedDecoded.data);
       model.dispose();
     }
   });
