@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { attention, channelMatMul } from '../../src/ldae/model/attention';
 import { forwardFlopsPerImage } from '../../src/ldae/model/flops';
 import { gelu, linear, modulatedLayerNorm, LN_EPS } from '../../src/ldae/model/layers';
 import { vitConfig } from '../../src/ldae/model/sizes';
@@ -172,6 +173,45 @@ describe('ViT bookkeeping', () => {
 });
 
 describe('wasm fast paths', () => {
+  it('channelMatMul is a per-channel matmul', async () => {
+    const [m, k, c, n] = [3, 4, 5, 2];
+    const a = tf.tensor3d(seededArray(m * k * c, 1), [m, k, c]);
+    const b = tf.tensor3d(seededArray(k * c * n, 2), [k, c, n]);
+    const out = (await channelMatMul(a, b).data()) as Float32Array;
+    const av = (await a.data()) as Float32Array;
+    const bv = (await b.data()) as Float32Array;
+    for (let mi = 0; mi < m; mi++)
+      for (let ci = 0; ci < c; ci++)
+        for (let ni = 0; ni < n; ni++) {
+          let acc = 0;
+          for (let ki = 0; ki < k; ki++) acc += av[(mi * k + ki) * c + ci] * bv[(ki * c + ci) * n + ni];
+          expect(out[(mi * c + ci) * n + ni]).toBeCloseTo(acc, 5);
+        }
+  });
+
+  it('attention on wasm (depthwise-conv matmuls, hand-written gradient) equals batched matMul attention on cpu', async () => {
+    const shape = { batch: 3, tokens: 5, heads: 2, headDim: 4 };
+    const rows = 15;
+    const run = async () => {
+      const [q, k, v, dy] = [1, 2, 3, 4].map((sd) => tf.tensor2d(seededArray(rows * 8, sd, 2), [rows, 8]));
+      const value = (await attention(q, k, v, shape).data()) as Float32Array;
+      const grads = tf.grads((a, b, c) => tf.sum(tf.mul(attention(a as tf.Tensor2D, b as tf.Tensor2D, c as tf.Tensor2D, shape), dy)))([q, k, v]);
+      const g = await Promise.all(grads.map(async (t) => (await t.data()) as Float32Array));
+      tf.dispose([q, k, v, dy, grads]);
+      return { value, g };
+    };
+    const ref = await run();
+    await setupNodeBackend('wasm');
+    try {
+      const got = await run();
+      got.value.forEach((x, i) => expect(Math.abs(x - ref.value[i])).toBeLessThan(1e-5));
+      got.g.forEach((g, gi) => g.forEach((x, i) => expect(Math.abs(x - ref.g[gi][i]), `grad ${gi}[${i}]`).toBeLessThan(1e-4)));
+      expect(ref.g.every((g) => g.some((x) => Math.abs(x) > 1e-3))).toBe(true);
+    } finally {
+      await setupNodeBackend('cpu');
+    }
+  });
+
   it('linear gradients (explicit transposes, ones-row bias grad) equal plain matMul autodiff', async () => {
     await setupNodeBackend('wasm');
     try {

@@ -55,9 +55,9 @@ function sumToShape(g: tf.Tensor, shape: number[]): tf.Tensor {
  * y = LN(x) * (1 + scale) + shift, over the last axis. x [B,N,W]; shift, scale [B or 1, 1, W].
  */
 export const modulatedLayerNorm = tf.customGrad(((x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor, save: tf.GradSaveFunc) => {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const rstd = tf.rsqrt(tf.add(variance, LN_EPS));
-  const xhat = tf.mul(tf.sub(x, mean), rstd);
+  const xc = tf.sub(x, tf.mean(x, -1, true)); // (tf.moments adds a cast = a copy on wasm)
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS));
+  const xhat = tf.mul(xc, rstd);
   const scale1 = tf.add(scale, 1);
   save([xhat, rstd, scale1]);
   return {

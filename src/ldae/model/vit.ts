@@ -11,14 +11,16 @@
 //   so the first loss is E|target|^2 exactly; Adam moves the head at lr scale on step 1 anyway.
 // - Q, K and V are three [W,W] linears (initialised with the Xavier bound of DiT's fused
 //   [W,3W] qkv linear, so the same distribution): slicing a fused output copies the whole
-//   tensor on wasm. Heads are batched as [B*H, N, hd] for two batched matmuls.
+//   tensor on wasm. Attention itself is in attention.ts (a faster formulation on wasm).
 // - GELU is the tanh approximation, as in DiT.
 import * as tf from '@tensorflow/tfjs';
+import { attention } from './attention';
 import { T_FREQ_DIM, sincosPositions, timestepEmbedding, timestepFrequencies } from './embeddings';
 import { forwardFlopsPerImage } from './flops';
 import { ParamFactory } from './init';
 import { gelu, linear, modulatedLayerNorm, silu } from './layers';
 import type { ViT, ViTConfig } from './types';
+import { patchWasmIdentity } from './wasmPatches';
 
 interface BlockParams {
   /** adaLN: SiLU(c) @ wMod + bMod -> 6 x W; wMod is null without t-conditioning. */
@@ -45,6 +47,7 @@ const MODS_FINAL = 2;
 let modelCounter = 0;
 
 export function createViT(config: ViTConfig, seed: number): ViT {
+  patchWasmIdentity(); // no-op unless the wasm backend is loaded; see wasmPatches.ts
   const { tokens: N, inDim, outDim, width: W, depth, heads: H, condHidden: C } = config;
   if (W % H !== 0) throw new Error(`ViT width ${W} must be divisible by heads ${H}`);
   if (depth % 2 !== 0) throw new Error(`ViT depth ${depth} must be even (encoder = first half)`);
@@ -118,20 +121,13 @@ export function createViT(config: ViTConfig, seed: number): ViT {
     return silu(c) as tf.Tensor2D;
   }
 
-  /** [B*N, W] -> [B*H, N, hd]. */
-  function splitHeads(x: tf.Tensor2D, B: number): tf.Tensor3D {
-    return tf.reshape(tf.transpose(tf.reshape(x, [B, N, H, hd]), [0, 2, 1, 3]), [B * H, N, hd]);
-  }
-
-  /** x [B*N, W] -> [B*N, W]. */
-  function attention(x: tf.Tensor2D, b: BlockParams, B: number): tf.Tensor2D {
-    const q = splitHeads(linear(x, b.wQ as tf.Tensor2D, b.bQ as tf.Tensor1D), B);
-    const k = splitHeads(linear(x, b.wK as tf.Tensor2D, b.bK as tf.Tensor1D), B);
-    const v = splitHeads(linear(x, b.wV as tf.Tensor2D, b.bV as tf.Tensor1D), B);
-    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hd));
-    const out = tf.matMul(tf.softmax(scores), v);
-    const merged = tf.reshape(tf.transpose(tf.reshape(out, [B, H, N, hd]), [0, 2, 1, 3]), [B * N, W]);
-    return linear(merged as tf.Tensor2D, b.wProj as tf.Tensor2D, b.bProj as tf.Tensor1D);
+  /** Multi-head self-attention, x [B*N, W] -> [B*N, W]. */
+  function selfAttention(x: tf.Tensor2D, b: BlockParams, B: number): tf.Tensor2D {
+    const q = linear(x, b.wQ as tf.Tensor2D, b.bQ as tf.Tensor1D);
+    const k = linear(x, b.wK as tf.Tensor2D, b.bK as tf.Tensor1D);
+    const v = linear(x, b.wV as tf.Tensor2D, b.bV as tf.Tensor1D);
+    const merged = attention(q, k, v, { batch: B, tokens: N, heads: H, headDim: hd });
+    return linear(merged, b.wProj as tf.Tensor2D, b.bProj as tf.Tensor1D);
   }
 
   function mlp(x: tf.Tensor2D, b: BlockParams): tf.Tensor2D {
@@ -143,7 +139,7 @@ export function createViT(config: ViTConfig, seed: number): ViT {
   function block(x: tf.Tensor3D, b: BlockParams, siluC: tf.Tensor2D | null, B: number): tf.Tensor3D {
     const [shiftA, scaleA, gateA, shiftM, scaleM, gateM] = modulations(siluC, b, MODS_PER_BLOCK);
     const hA = tf.reshape(modulatedLayerNorm(x, shiftA, scaleA), [B * N, W]) as tf.Tensor2D;
-    x = tf.add(x, tf.mul(gateA, tf.reshape(attention(hA, b, B), [B, N, W])));
+    x = tf.add(x, tf.mul(gateA, tf.reshape(selfAttention(hA, b, B), [B, N, W])));
     const hM = tf.reshape(modulatedLayerNorm(x, shiftM, scaleM), [B * N, W]) as tf.Tensor2D;
     return tf.add(x, tf.mul(gateM, tf.reshape(mlp(hM, b), [B, N, W])));
   }
