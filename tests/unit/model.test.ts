@@ -157,6 +157,16 @@ describe('ViT bookkeeping', () => {
     model.dispose();
   });
 
+  it('creating and disposing a model leaves no tensors behind', () => {
+    for (const tConditioning of [true, false]) {
+      const before = tf.memory().numTensors;
+      const model = createViT(vitConfig('micro', { tokens: 4, inDim: 3, outDim: 5, tConditioning }, 'learned'), 1);
+      expect(tf.memory().numTensors).toBe(before + model.variables.length);
+      model.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('frees every intermediate tensor', () => {
     const cfg = micro(true);
     const model = createViT(cfg, 1);

@@ -117,6 +117,16 @@ describe('AdamW', () => {
     closeArrays(loose.p, free.p, 1e-9);
   });
 
+  it('creating and disposing the optimizer leaves no tensors behind', () => {
+    const w = tf.variable(tf.ones([3, 2]));
+    const before = tf.memory().numTensors;
+    const opt = createAdamW([w], { schedule: lrSchedule(1, 0, 10) });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+
   it('trains a toy model without leaking tensors', async () => {
     const w = tf.variable(tf.randomNormal([8, 4], 0, 1, 'float32', 3));
     const b = tf.variable(tf.zeros([4]));

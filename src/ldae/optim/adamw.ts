@@ -42,10 +42,10 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   const epsilon = options.epsilon ?? 1e-8;
   const weightDecay = options.weightDecay ?? 0;
   const gradClip = options.gradClip ?? 0;
-  const m = variables.map((x) => tf.variable(tf.zeros(x.shape), false));
-  const v = variables.map((x) => tf.variable(tf.zeros(x.shape), false));
-  const stepVar = tf.variable(tf.scalar(0), false);
-  const lrVar = tf.variable(tf.scalar(0), false);
+  const m = variables.map((x) => zerosVariable(x.shape));
+  const v = variables.map((x) => zerosVariable(x.shape));
+  const stepVar = zerosVariable([]) as tf.Variable<tf.Rank.R0>;
+  const lrVar = zerosVariable([]) as tf.Variable<tf.Rank.R0>;
   let steps = 0;
 
   function step(grads: tf.NamedTensorMap | tf.Tensor[]): tf.Scalar {
@@ -100,4 +100,12 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
       tf.dispose([...m, ...v, stepVar, lrVar]);
     },
   };
+}
+
+/** A non-trainable variable of zeros (tf.variable keeps its initial tensor alive: dispose it). */
+function zerosVariable(shape: number[]): tf.Variable {
+  const init = tf.zeros(shape);
+  const variable = tf.variable(init, false);
+  init.dispose();
+  return variable;
 }
