@@ -57,12 +57,13 @@ function referenceAdamW(w: number[], grads: number[][], lrs: number[], o: { b1: 
 }
 
 describe('AdamW', () => {
-  it('matches a hand-computed run on a quadratic (matrix decayed, vector not)', async () => {
+  for (const layout of ['per-variable', 'flat'] as const)
+  it(`matches a hand-computed run on a quadratic (matrix decayed, vector not; ${layout} moments)`, async () => {
     const a = [1, 3, 0.5, 2];
     const sched = lrSchedule(0.1, 2, 5);
     const wMat = tf.variable(tf.tensor2d([[1, -2]]));
     const bVec = tf.variable(tf.tensor1d([0.5, 4]));
-    const opt = createAdamW([wMat, bVec], { schedule: sched, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.5 });
+    const opt = createAdamW([wMat, bVec], { schedule: sched, beta1: 0.9, beta2: 0.99, epsilon: 1e-8, weightDecay: 0.5, layout });
     const coeff = tf.tensor1d(a);
     // f = 0.5 * sum(a_i w_i^2)  =>  g_i = a_i w_i
     const loss = () => tf.mul(0.5, tf.sum(tf.mul(coeff, tf.square(tf.concat([tf.reshape(wMat, [-1]), bVec]))))) as tf.Scalar;
@@ -95,11 +96,12 @@ describe('AdamW', () => {
     tf.dispose([wMat, bVec, coeff]);
   });
 
-  it('clips the global gradient norm (and only when asked)', async () => {
+  for (const layout of ['per-variable', 'flat'] as const)
+  it(`clips the global gradient norm (and only when asked; ${layout} moments)`, async () => {
     // With a huge epsilon the Adam step is ~ lr * m_hat / eps, proportional to the clipped gradient.
     const run = async (gradClip: number) => {
       const p = tf.variable(tf.tensor1d([0, 0]));
-      const opt = createAdamW([p], { schedule: lrSchedule(1, 0, 10), epsilon: 1e3, gradClip });
+      const opt = createAdamW([p], { schedule: lrSchedule(1, 0, 10), epsilon: 1e3, gradClip, layout });
       const g = tf.tensor1d([30, 40]);
       const norm = opt.step([g]);
       const result = { norm: (await norm.data())[0], p: Array.from(await p.data()) };
@@ -117,22 +119,24 @@ describe('AdamW', () => {
     closeArrays(loose.p, free.p, 1e-9);
   });
 
-  it('creating and disposing the optimizer leaves no tensors behind', () => {
+  for (const layout of ['per-variable', 'flat'] as const)
+  it(`creating and disposing the optimizer leaves no tensors behind (${layout})`, () => {
     const w = tf.variable(tf.ones([3, 2]));
     const before = tf.memory().numTensors;
-    const opt = createAdamW([w], { schedule: lrSchedule(1, 0, 10) });
+    const opt = createAdamW([w], { schedule: lrSchedule(1, 0, 10), layout });
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     opt.dispose();
     expect(tf.memory().numTensors).toBe(before);
     w.dispose();
   });
 
-  it('trains a toy model without leaking tensors', async () => {
+  for (const layout of ['per-variable', 'flat'] as const)
+  it(`trains a toy model without leaking tensors (${layout} moments)`, async () => {
     const w = tf.variable(tf.randomNormal([8, 4], 0, 1, 'float32', 3));
     const b = tf.variable(tf.zeros([4]));
     const x = tf.randomNormal([32, 8], 0, 1, 'float32', 4);
     const target = tf.randomNormal([32, 4], 0, 1, 'float32', 5);
-    const opt = createAdamW([w, b], { schedule: lrSchedule(0.05, 5, 200), weightDecay: 0.01, gradClip: 1 });
+    const opt = createAdamW([w, b], { schedule: lrSchedule(0.05, 5, 200), weightDecay: 0.01, gradClip: 1, layout });
     const loss = () => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), target))) as tf.Scalar;
     let countAt20 = -1;
     let first = 0;
