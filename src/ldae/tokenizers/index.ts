@@ -5,6 +5,9 @@ import type { ExperimentConfig, TokenizerKind } from '../config';
 import type { PatchPca } from '../patchPca';
 import { fitDataPca, fitPcaTokenizer, restorePcaTokenizer } from './pca';
 import { fitPixelTokenizer, restorePixelTokenizer } from './pixel';
+import { fitPatchAeTokenizer, restorePatchAeTokenizer } from './patchAE';
+import { fitPatchVaeTokenizer, restorePatchVaeTokenizer } from './patchVAE';
+import { fitConvVaeTokenizer, restoreConvVaeTokenizer } from './convVAE';
 import type { SerializedTokenizer, Tokenizer, TokenizerFitProgress } from './types';
 
 export type TokenizerFitter = (
@@ -18,11 +21,17 @@ export type TokenizerRestorer = (s: SerializedTokenizer) => Tokenizer;
 const FITTERS: Partial<Record<TokenizerKind, TokenizerFitter>> = {
   pca: fitPcaTokenizer,
   pixel: fitPixelTokenizer,
+  'patch-ae': fitPatchAeTokenizer,
+  'patch-vae': fitPatchVaeTokenizer,
+  'conv-vae': fitConvVaeTokenizer,
 };
 
 const RESTORERS: Partial<Record<TokenizerKind, TokenizerRestorer>> = {
   pca: restorePcaTokenizer,
   pixel: restorePixelTokenizer,
+  'patch-ae': restorePatchAeTokenizer,
+  'patch-vae': restorePatchVaeTokenizer,
+  'conv-vae': restoreConvVaeTokenizer,
 };
 
 /** Fits the tokenizer the config names on [count, H, W, C] training images in [0, 1]. */
