@@ -31,6 +31,7 @@ const HELD_OUT_FOR_TOKENIZER = 1000;
 export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit, hooks: ExperimentHooks = {}): Promise<Record<string, unknown>> {
   const cfg = run.config;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const train = splitImages(data.train, run.trainImages > 0 ? run.trainImages : data.train.count);
   const heldOut = splitImages(data.test, HELD_OUT_FOR_TOKENIZER);
   const fitted = await obtainTokenizer(cfg, train, null);
@@ -108,6 +109,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       },
       train_seconds: trainSeconds,
       wall_seconds: (performance.now() - t0) / 1000,
+      // CPU time of this process (all phases): on a shared machine, wall-clock speed understates the engine.
+      process_cpu_seconds: cpuSeconds(process.cpuUsage(cpu0)),
       num_tensors: tf.memory().numTensors,
       ...extra,
     };
@@ -116,4 +119,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     model.dispose();
     train.dispose();
   }
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
