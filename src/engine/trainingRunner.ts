@@ -96,8 +96,13 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
     await stopLoop();
     disposeSession();
     post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
-    const tokenizer = await tokenizerFor(cfg);
-    const model = await buildModel(cfg, tokenizer, images());
+    let model: LdaeModel;
+    try {
+      model = await buildModel(cfg, await tokenizerFor(cfg), images());
+    } catch (e) {
+      post({ type: 'state', state: 'error', step: 0, totalSteps: cfg.steps });
+      throw e;
+    }
     session = { cfg, model, trainer: new Trainer(model, images()), state: 'paused', pauseRequested: false, stopRequested: false };
     post({ type: 'model', summary: model.summary() });
     runLoop(session, cfg.steps);
