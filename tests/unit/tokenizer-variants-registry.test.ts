@@ -1,0 +1,117 @@
+// Every tokenizer through the registry: cache round trip (file store) and one l-DAE training step.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDatasetNode } from '../../src/data/loadNode';
+import { buildModel } from '../../src/ldae/build';
+import { DEFAULT_CONFIG, TOKENIZERS, effectiveLatentDim, type ExperimentConfig, type TokenizerKind } from '../../src/ldae/config';
+import { splitImages } from '../../src/ldae/deviceData';
+import { applyPreset } from '../../src/ldae/presets';
+import { Trainer } from '../../src/ldae/trainer';
+import { obtainTokenizerCached } from '../../src/ldae/tokenizers/cache/cachedFit';
+import { tokenizerCacheKey } from '../../src/ldae/tokenizers/cache/key';
+import { MemoryTokenizerCache } from '../../src/ldae/tokenizers/cache/memory';
+import { setupNodeBackend } from '../../src/node/backend';
+import { FileTokenizerCache } from '../../src/node/tokenizerCacheFile';
+
+let train: tf.Tensor4D;
+let cacheDir: string;
+
+beforeAll(async () => {
+  await setupNodeBackend('wasm');
+  const data = await loadDatasetNode('fashion-mnist');
+  train = splitImages(data.train, 512);
+  cacheDir = mkdtempSync(path.join(tmpdir(), 'ldae-tokenizer-cache-'));
+});
+
+afterAll(() => {
+  train.dispose();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+function configFor(tokenizer: TokenizerKind, preset = 'ldae'): ExperimentConfig {
+  return {
+    ...applyPreset(DEFAULT_CONFIG, preset),
+    tokenizer,
+    patchSize: 7,
+    latentDim: 8,
+    tokenizerSamples: 2000,
+    tokenizerSteps: tokenizer === 'conv-vae' ? 10 : 40,
+    modelSize: 'micro',
+    batchSize: 16,
+    steps: 10,
+    warmupSteps: 1,
+  };
+}
+
+describe('tokenizer cache key', () => {
+  it('changes with every field that changes the fitted tokenizer, and only with those', () => {
+    const base = configFor('patch-vae');
+    const key = tokenizerCacheKey(base, 512);
+    for (const change of [
+      { dataset: 'mnist' },
+      { patchSize: 4 },
+      { latentDim: 16 },
+      { tokenizer: 'patch-ae' },
+      { seed: 2 },
+      { latentScaling: 'none' },
+      { tokenizerSamples: 3000 },
+      { tokenizerSteps: 41 },
+      { vaeBeta: 0.01 },
+    ] as Partial<ExperimentConfig>[]) {
+      expect(tokenizerCacheKey({ ...base, ...change }, 512)).not.toBe(key);
+    }
+    expect(tokenizerCacheKey(base, 513)).not.toBe(key);
+    const trainingOnly: ExperimentConfig = { ...base, lr: 0.5, steps: 7, modelSize: 'small' };
+    expect(tokenizerCacheKey(trainingOnly, 512)).toBe(key);
+    // PCA ignores the learned tokenizers' knobs.
+    const pca = configFor('pca');
+    expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512)).toBe(tokenizerCacheKey(pca, 512));
+  });
+});
+
+describe.each(TOKENIZERS.map((k) => [k]))('%s tokenizer', (kind) => {
+  it('fits, is stored in the file cache, and a cache hit restores an equal tokenizer', async () => {
+    const cfg = configFor(kind);
+    const cache = new FileTokenizerCache(cacheDir);
+    const first = await obtainTokenizerCached(cfg, train, cache);
+    expect(first.fromCache).toBe(false);
+    expect(existsSync(cache.fileFor(first.key))).toBe(true);
+    const second = await obtainTokenizerCached(cfg, train, cache);
+    expect(second.fromCache).toBe(true);
+    expect(second.tokenizer.kind).toBe(kind);
+
+    const x = train.slice(0, 4);
+    const d = effectiveLatentDim(cfg);
+    const z1 = first.tokenizer.encode(x);
+    const z2 = second.tokenizer.encode(x);
+    expect(z1.shape).toEqual([4, 16, d]);
+    const y = second.tokenizer.decode(z2, 28);
+    expect(y.shape).toEqual([4, 28, 28, 1]);
+    const diff = tf.tidy(() => tf.stack([z1.sub(z2).abs().max(), first.tokenizer.decode(z1, 28).sub(y).abs().max()]));
+    expect(Array.from(await diff.data())).toEqual([0, 0]);
+    tf.dispose([x, z1, z2, y, diff]);
+    first.tokenizer.dispose();
+    second.tokenizer.dispose();
+  });
+
+  it.each([['ldae'], ['dit-baseline']])('runs l-DAE training steps with the %s preset, finite loss, no leak', async (preset) => {
+    const cfg = configFor(kind, preset);
+    const { tokenizer } = await obtainTokenizerCached(cfg, train, new MemoryTokenizerCache());
+    const model = await buildModel(cfg, tokenizer, train);
+    const trainer = new Trainer(model, train);
+    trainer.trainStep();
+    const before = tf.memory().numTensors;
+    trainer.trainStep();
+    trainer.trainStep();
+    const metrics = await trainer.readMetrics();
+    expect(metrics).not.toBeNull();
+    expect(Number.isFinite(metrics!.loss)).toBe(true);
+    expect(Number.isFinite(metrics!.gradNorm)).toBe(true);
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+    trainer.dispose();
+    model.dispose();
+  });
+});
