@@ -95,7 +95,7 @@ describe('patch-wise PCA', () => {
     expect(await maxAbs(back.encode(x).sub(tok.encode(x)))).toBeLessThan(1e-6);
     expect(tok.explainedVariance()?.length).toBe(49);
     expect(tok.basisImages().shape).toEqual([8, 7, 7, 1]);
-    await expect(fitTokenizer({ ...small, tokenizer: 'conv-vae' }, train)).rejects.toThrow(/conv-vae.*not implemented/);
+    await expect(fitTokenizer({ ...small, tokenizer: 'bogus' as ExperimentConfig['tokenizer'] }, train)).rejects.toThrow(/"bogus" is not implemented/);
     x.dispose();
     tok.dispose();
     back.dispose();
