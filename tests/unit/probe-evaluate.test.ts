@@ -75,6 +75,19 @@ describe('evaluateProbes', () => {
     expect(fractions.at(-1)).toBe(1);
   });
 
+  it('runs concurrent calls one after another (never two evaluations alive at once)', async () => {
+    const sets = selectProbeSets(data, { ...cfg, probeTrainSize: 100, probeTestSize: 50 });
+    const log: string[] = [];
+    const tagged = (tag: string): FeatureExtractor => (x) => {
+      log.push(tag);
+      return pixelFeatures(x);
+    };
+    const settings = { ...smallProbe, linear: { steps: 5 } };
+    const [a, b] = await Promise.all([evaluateProbes(tagged('a'), sets, settings), evaluateProbes(tagged('b'), sets, settings)]);
+    expect(log.join('')).toMatch(/^a+b+$/);
+    expect(a.linearTestAcc).toBe(b.linearTestAcc);
+  });
+
   it('leaks no tensors when the extractor throws half-way', async () => {
     const sets = selectProbeSets(data, cfg);
     let calls = 0;

@@ -122,6 +122,8 @@ export type RandomInitFactory = () => Promise<{ extract: FeatureExtractor; dispo
  * Probes of the same architecture at random init. The model the trainer has just built and not
  * yet stepped IS that model (same config, same seed): pass `async () => ({ extract: (x) =>
  * model.features(x, cfg.probeT), dispose: () => {} })` before the first step.
+ * Note: with adaLN-Zero every block is exactly the identity at init, so this line measures the
+ * mean-pooled token embedding (a linear map of the image's average patch plus a constant).
  */
 export async function randomInitBaseline(
   cfg: ExperimentConfig,

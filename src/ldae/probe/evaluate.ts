@@ -57,11 +57,24 @@ export async function probeFeatures(
   }
 }
 
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs jobs one after another, so two evaluations' tensors are never alive at once. */
+function oneAtATime<T>(job: () => Promise<T>): Promise<T> {
+  const result = queue.then(job, job);
+  queue = result.catch(() => undefined);
+  return result;
+}
+
 /**
  * Full probe evaluation of a feature extractor (e.g. `(x) => model.features(x, probeT)`) on
- * fixed probe sets (from selectProbeSets). Holds one evaluation's tensors at a time.
+ * fixed probe sets (from selectProbeSets). Calls made while one runs wait for it to finish.
  */
-export async function evaluateProbes(extract: FeatureExtractor, sets: ProbeSets, settings: ProbeSettings): Promise<ProbeMeasurement> {
+export function evaluateProbes(extract: FeatureExtractor, sets: ProbeSets, settings: ProbeSettings): Promise<ProbeMeasurement> {
+  return oneAtATime(() => runEvaluation(extract, sets, settings));
+}
+
+async function runEvaluation(extract: FeatureExtractor, sets: ProbeSets, settings: ProbeSettings): Promise<ProbeMeasurement> {
   const started = performance.now();
   const report = settings.onProgress;
   const trainShare = (PHASES.features * sets.train.count) / (sets.train.count + sets.test.count);
