@@ -1,6 +1,6 @@
 // Every tokenizer through the registry: cache round trip (file store) and one l-DAE training step.
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,22 @@ describe('tokenizer cache key', () => {
     // PCA ignores the learned tokenizers' knobs.
     const pca = configFor('pca');
     expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512)).toBe(tokenizerCacheKey(pca, 512));
+  });
+});
+
+describe('file tokenizer cache', () => {
+  it('refits (and overwrites) a truncated entry instead of failing', async () => {
+    const cfg = configFor('patch-ae');
+    const cache = new FileTokenizerCache(path.join(cacheDir, 'broken'));
+    const first = await obtainTokenizerCached(cfg, train, cache);
+    const file = cache.fileFor(first.key);
+    writeFileSync(file, readFileSync(file).subarray(0, 100));
+    await expect(cache.get(first.key)).rejects.toThrow(/truncated|JSON/);
+    const again = await obtainTokenizerCached(cfg, train, cache);
+    expect(again.fromCache).toBe(false);
+    const third = await obtainTokenizerCached(cfg, train, cache);
+    expect(third.fromCache).toBe(true);
+    [first, again, third].forEach((f) => f.tokenizer.dispose());
   });
 });
 
