@@ -3,11 +3,11 @@ import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
 import { createEngineClient } from './engine/client';
 import { App } from './ui/App';
-import { connectEngine } from './ui/store/engineStore';
+import { connectEngine } from './ui/store/events';
 import './ui/styles.css';
 
 const { config, problems } = configFromSearchParams(new URLSearchParams(window.location.search));
-connectEngine(createEngineClient(), { backend: config.backend, dataset: config.dataset, urlProblems: problems });
+connectEngine(createEngineClient(), { config, backend: config.backend, dataset: config.dataset, urlProblems: problems });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

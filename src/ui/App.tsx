@@ -1,40 +1,72 @@
+import { useEffect, useRef } from 'react';
+import { ChartsArea } from './charts/ChartsArea';
 import { DatasetPanel } from './DatasetPanel';
+import { Notices } from './Notices';
+import { ModelPanel } from './panels/ModelPanel';
+import { NoisePanel } from './panels/NoisePanel';
+import { ObjectivePanel } from './panels/ObjectivePanel';
+import { PresetPanel } from './panels/PresetPanel';
+import { TokenizerPanel } from './panels/TokenizerPanel';
+import { TrainingPanel } from './panels/TrainingPanel';
+import { RunControls } from './RunControls';
 import { StatusBar } from './StatusBar';
 import { useEngineStore } from './store/engineStore';
+import { DenoisingVisualizer } from './visualizer/DenoisingVisualizer';
+import { TokenizerGallery } from './visualizer/TokenizerGallery';
+
+/** Publishes the sticky header's height as --header-h so the control column can sit below it. */
+function useHeaderHeight() {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const obs = new ResizeObserver(() => document.documentElement.style.setProperty('--header-h', `${el.offsetHeight}px`));
+    obs.observe(el);
+    return () => obs.disconnect();
+  }, []);
+  return ref;
+}
 
 export function App() {
-  const urlProblems = useEngineStore((s) => s.urlProblems);
   const logs = useEngineStore((s) => s.logs);
-  const errors = useEngineStore((s) => s.errors).filter((e) => e.where !== 'loadDataset');
+  const header = useHeaderHeight();
   return (
     <div className="app">
-      <header>
-        <h1>l-DAE Playground</h1>
+      <header className="app-header" ref={header}>
+        <div className="title-row">
+          <h1>
+            l-DAE Playground{' '}
+            <a className="paper-link" href="https://arxiv.org/abs/2401.14404" target="_blank" rel="noreferrer">
+              Deconstructing Denoising Diffusion Models for Self-Supervised Learning
+            </a>
+          </h1>
+          <RunControls />
+        </div>
         <StatusBar />
       </header>
-      {urlProblems.length > 0 && (
-        <div role="alert" className="notice" data-testid="url-problems">
-          {urlProblems.map((p) => (
-            <p key={p}>{p}</p>
-          ))}
-        </div>
-      )}
-      {errors.length > 0 && (
-        <div role="alert" className="error" data-testid="engine-errors">
-          {errors.slice(-3).map((e, i) => (
-            <p key={i}>
-              Engine error in {e.where}: {e.message}
-            </p>
-          ))}
-        </div>
-      )}
-      <main>
-        <DatasetPanel />
-      </main>
-      <details className="panel engine-log">
-        <summary>Engine log ({logs.length})</summary>
-        <pre data-testid="engine-log">{logs.join('\n')}</pre>
-      </details>
+      <Notices />
+      <div className="layout">
+        <aside className="control-column" aria-label="Settings">
+          <PresetPanel />
+          <DatasetPanel />
+          <TokenizerPanel />
+          <NoisePanel />
+          <ObjectivePanel />
+          <ModelPanel />
+          <TrainingPanel />
+        </aside>
+        <main className="main-area">
+          <ChartsArea />
+          <div className="visual-row">
+            <DenoisingVisualizer />
+            <TokenizerGallery />
+          </div>
+          <details className="panel engine-log">
+            <summary>Engine log ({logs.length})</summary>
+            <pre data-testid="engine-log">{logs.join('\n')}</pre>
+          </details>
+        </main>
+      </div>
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import { DATASETS, type DatasetId } from '../ldae/config';
 import { DATASET_INFO } from '../data/registry';
 import { ImageGridCanvas } from './ImageGridCanvas';
+import { useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
+import { hasSession, useRunStore } from './store/runStore';
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -11,14 +13,20 @@ export function DatasetPanel() {
   const dataset = useEngineStore((s) => s.dataset);
   const selectDataset = useEngineStore((s) => s.selectDataset);
   const retry = useEngineStore((s) => s.retryDataset);
+  const setConfig = useConfigStore((s) => s.setConfig);
+  const inSession = useRunStore((s) => hasSession(s) || s.state === 'fitting-tokenizer');
   const { meta, samples, progress, error } = dataset;
   const loading = progress !== null;
+  const choose = (id: DatasetId) => {
+    setConfig({ dataset: id });
+    selectDataset(id);
+  };
   return (
     <section className="panel dataset-panel" aria-labelledby="dataset-heading">
       <h2 id="dataset-heading">Data</h2>
       <label>
         Dataset{' '}
-        <select value={dataset.id} disabled={loading} onChange={(e) => selectDataset(e.target.value as DatasetId)}>
+        <select value={dataset.id} disabled={loading || inSession} aria-describedby="dataset-why" onChange={(e) => choose(e.target.value as DatasetId)}>
           {DATASETS.map((id) => (
             <option key={id} value={id}>
               {DATASET_INFO[id].name}
@@ -26,6 +34,10 @@ export function DatasetPanel() {
           ))}
         </select>
       </label>
+      <p className="why" id="dataset-why">
+        Raw pixels with a linear classifier reach about 85 % on Fashion-MNIST: a learned representation earns its keep only above that line.
+        {inSession && ' Reset the run to change the dataset.'}
+      </p>
       {progress && (
         <div className="dataset-progress">
           <progress
@@ -54,7 +66,7 @@ export function DatasetPanel() {
               {mb(meta.transferBytes)} transferred, decoded in {meta.decodeMs.toFixed(0)} ms.
             </span>
           </p>
-          <ImageGridCanvas grid={samples} classNames={meta.classNames} />
+          <ImageGridCanvas grid={samples} classNames={meta.classNames} scale={1} />
         </>
       )}
     </section>

@@ -1,6 +1,17 @@
 import { useEngineStore } from './store/engineStore';
+import { useRunStore } from './store/runStore';
 
-export function StatusBar() {
+const STATE_TEXT: Record<string, string> = {
+  idle: 'idle',
+  'fitting-tokenizer': 'fitting the tokenizer',
+  running: 'training',
+  paused: 'paused',
+  probing: 'evaluating probes',
+  done: 'done',
+  error: 'stopped by an error',
+};
+
+function BackendText() {
   const backend = useEngineStore((s) => s.backend);
   const fatal = useEngineStore((s) => s.errors.find((e) => e.fatal));
   let text = 'Backend: starting…';
@@ -12,11 +23,39 @@ export function StatusBar() {
     text = `Backend: failed (${fatal.message})`;
   }
   return (
-    <div className="status-bar">
-      <span role="status" data-testid="backend-status" title={backend?.adapter?.description || undefined}>
-        {text}
+    <span data-testid="backend-status" title={backend?.adapter?.description || undefined}>
+      {text}
+    </span>
+  );
+}
+
+function RunText() {
+  const { state, step, totalSteps, latest } = useRunStore();
+  return (
+    <>
+      <span data-testid="run-state">Run: {STATE_TEXT[state] ?? state}</span>
+      <span data-testid="run-step">
+        Step {step.toLocaleString('en-US')} / {totalSteps ? totalSteps.toLocaleString('en-US') : '—'}
       </span>
-      {backend?.fallbackReason && <span className="status-warning">{backend.fallbackReason}</span>}
+      {latest && (
+        <>
+          <span>{latest.imagesPerSec.toFixed(0)} images/s</span>
+          <span>{latest.msPerStep.toFixed(1)} ms/step</span>
+          <span title="tf.memory().numTensors in the engine worker">{latest.numTensors} live tensors</span>
+          {latest.numBytes !== null && <span title="bytes held by the backend">GPU memory {(latest.numBytes / 1e6).toFixed(1)} MB</span>}
+        </>
+      )}
+    </>
+  );
+}
+
+export function StatusBar() {
+  const fallbackReason = useEngineStore((s) => s.backend?.fallbackReason);
+  return (
+    <div className="status-bar" role="status" aria-live="off" aria-label="Status">
+      <BackendText />
+      <RunText />
+      {fallbackReason && <span className="status-warning">{fallbackReason}</span>}
     </div>
   );
 }

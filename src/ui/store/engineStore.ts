@@ -1,8 +1,8 @@
-// UI state fed by engine events. The UI never touches tensors; it only sends commands.
+// Engine-level UI state: backend, dataset, errors and the log. The UI never touches tensors;
+// it only sends commands (see ./events.ts for how engine events reach every store).
 import { create } from 'zustand';
 import type { BackendChoice, DatasetId } from '../../ldae/config';
-import type { EngineClient } from '../../engine/client';
-import type { AdapterInfo, BackendName, DatasetMeta, EngineCommand, EngineEvent, ImageGrid } from '../../engine/protocol';
+import type { AdapterInfo, BackendName, DatasetMeta, EngineCommand, ImageGrid } from '../../engine/protocol';
 
 export interface BackendStatus {
   backend: BackendName;
@@ -17,14 +17,16 @@ export interface DatasetState {
   samples: ImageGrid | null;
   progress: { loadedBytes: number; totalBytes: number | null } | null;
   error: string | null;
-  /** performance.now() when loading started / ended, for the page-open-to-ready time. */
+  /** performance.now() when loading ended, for the page-open-to-ready time. */
   readyAtMs: number | null;
 }
 
 export interface EngineError {
+  id: number;
   message: string;
   where: string;
   fatal: boolean;
+  dismissed: boolean;
 }
 
 export interface EngineState {
@@ -37,11 +39,14 @@ export interface EngineState {
   send: (cmd: EngineCommand) => void;
   selectDataset: (id: DatasetId) => void;
   retryDataset: () => void;
+  dismissError: (id: number) => void;
+  dismissUrlProblems: () => void;
 }
 
 const MAX_LOG = 200;
+let nextErrorId = 1;
 
-function emptyDataset(id: DatasetId): DatasetState {
+export function emptyDataset(id: DatasetId): DatasetState {
   return { id, meta: null, samples: null, progress: { loadedBytes: 0, totalBytes: null }, error: null, readyAtMs: null };
 }
 
@@ -61,37 +66,22 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
   retryDataset() {
     get().selectDataset(get().dataset.id);
   },
+  dismissError(id) {
+    set((s) => ({ errors: s.errors.map((e) => (e.id === id ? { ...e, dismissed: true } : e)) }));
+  },
+  dismissUrlProblems() {
+    set({ urlProblems: [] });
+  },
 }));
 
-function onEvent(e: EngineEvent): void {
-  const set = useEngineStore.setState;
-  switch (e.type) {
-    case 'ready':
-      set({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason } });
-      return;
-    case 'datasetProgress':
-      set((s) => (s.dataset.id === e.dataset ? { dataset: { ...s.dataset, progress: { loadedBytes: e.loadedBytes, totalBytes: e.totalBytes } } } : s));
-      return;
-    case 'datasetLoaded':
-      set((s) => ({ dataset: { ...s.dataset, id: e.meta.id, meta: e.meta, samples: e.samples, progress: null, error: null, readyAtMs: performance.now() } }));
-      return;
-    case 'log':
-      set((s) => ({ logs: [...s.logs, e.message].slice(-MAX_LOG) }));
-      return;
-    case 'error':
-      set((s) => ({
-        errors: [...s.errors, { message: e.message, where: e.where, fatal: e.fatal }].slice(-MAX_LOG),
-        dataset: e.where === 'loadDataset' ? { ...s.dataset, progress: null, error: e.message } : s.dataset,
-      }));
-      return;
-    default:
-      return; // training events: handled by the training UI
-  }
+export function addLog(message: string): void {
+  useEngineStore.setState((s) => ({ logs: [...s.logs, message].slice(-MAX_LOG) }));
 }
 
-/** Wires a client into the store and starts the engine. */
-export function connectEngine(client: EngineClient, start: { backend: BackendChoice; dataset: DatasetId; urlProblems: string[] }): void {
-  useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems });
-  client.subscribe(onEvent);
-  client.send({ type: 'init', backend: start.backend, dataset: start.dataset });
+export function addError(message: string, where: string, fatal: boolean): void {
+  const error: EngineError = { id: nextErrorId++, message, where, fatal, dismissed: false };
+  useEngineStore.setState((s) => ({
+    errors: [...s.errors, error].slice(-MAX_LOG),
+    dataset: where === 'loadDataset' ? { ...s.dataset, progress: null, error: message } : s.dataset,
+  }));
 }

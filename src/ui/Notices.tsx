@@ -1,0 +1,65 @@
+// Messages above the workspace: URL problems, engine errors (dismissible; the run stays paused and
+// everything collected is kept) and the offer to restart when knobs changed during a run.
+import { restartWithNewSettings } from './store/actions';
+import { changedKeys, useConfigStore } from './store/configStore';
+import { useEngineStore } from './store/engineStore';
+import { hasSession, useRunStore } from './store/runStore';
+import { configProblems } from '../ldae/config';
+
+export function Notices() {
+  const urlProblems = useEngineStore((s) => s.urlProblems);
+  const dismissUrl = useEngineStore((s) => s.dismissUrlProblems);
+  const errors = useEngineStore((s) => s.errors).filter((e) => e.where !== 'loadDataset' && !e.dismissed);
+  const dismiss = useEngineStore((s) => s.dismissError);
+  return (
+    <>
+      {urlProblems.length > 0 && (
+        <div role="alert" className="notice" data-testid="url-problems">
+          {urlProblems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+          <button type="button" onClick={dismissUrl}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {errors.length > 0 && (
+        <div role="alert" className="error" data-testid="engine-errors">
+          {errors.slice(-4).map((e) => (
+            <div key={e.id} className="error-line">
+              <p>
+                Engine error in {e.where}: {e.message}
+                {e.where === 'training' ? ' The run is stopped; the charts and snapshots collected so far are kept.' : ''}
+              </p>
+              <button type="button" aria-label={`Dismiss error in ${e.where}`} onClick={() => dismiss(e.id)}>
+                Dismiss
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
+      <RestartOffer />
+    </>
+  );
+}
+
+function RestartOffer() {
+  const config = useConfigStore((s) => s.config);
+  const runConfig = useRunStore((s) => s.runConfig);
+  const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
+  if (!live || !runConfig) return null;
+  const changed = changedKeys(config, runConfig).filter((k) => k !== 'backend');
+  if (changed.length === 0) return null;
+  const invalid = configProblems(config).length > 0;
+  return (
+    <div className="notice restart-offer" data-testid="restart-offer">
+      <p>
+        Changed since this run started: <strong>{changed.join(', ')}</strong>. The running experiment keeps its settings; nothing is applied halfway.
+      </p>
+      <button type="button" disabled={invalid} onClick={restartWithNewSettings}>
+        Restart with new settings
+      </button>
+      {invalid && <span className="muted"> Fix the settings marked in red first.</span>}
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMetricsStore } from '../store/metricsStore';
+import { shownLoss } from './series';
+
+export function LossChart({ totalSteps }: { totalSteps: number }) {
+  const loss = shownLoss(useMetricsStore((s) => s.loss));
+  const [log, setLog] = useState(true);
+  const positive = loss.every((p) => p.loss > 0);
+  const logScale = log && positive;
+  return (
+    <figure className="chart" data-testid="loss-chart" data-points={loss.length} data-steps={loss.map((p) => p.step).join(',')}>
+      <figcaption>
+        <span className="chart-title">Training loss</span>
+        <label className="inline">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
+        </label>
+      </figcaption>
+      {loss.length === 0 ? (
+        <p className="chart-empty">The loss appears here once training starts (one point per metrics read-back).</p>
+      ) : (
+        <ResponsiveContainer width="100%" height={210}>
+          <LineChart data={loss} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e6e9ee" />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, loss[loss.length - 1].step)]} tick={{ fontSize: 11 }} />
+            <YAxis
+              scale={logScale ? 'log' : 'linear'}
+              domain={['auto', 'auto']}
+              allowDataOverflow={false}
+              tick={{ fontSize: 11 }}
+              width={52}
+              tickFormatter={(v: number) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2))}
+            />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            <Line type="linear" dataKey="loss" name="loss" stroke="#9db4d6" strokeWidth={1} dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="lossEma" name="loss (EMA 0.9)" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,54 @@
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useMetricsStore } from '../store/metricsStore';
+import { pct } from './series';
+
+export function ProbeChart({ totalSteps, probeEvery }: { totalSteps: number; probeEvery: number }) {
+  const probes = useMetricsStore((s) => s.probes);
+  const baselines = useMetricsStore((s) => s.baselines);
+  const lastStep = probes.length > 0 ? probes[probes.length - 1].step : 0;
+  const refs = baselines
+    ? [
+        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}`, color: '#7a3db8', dash: '6 3' },
+        { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3' },
+        { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#777', dash: '6 3' },
+        { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#777', dash: '2 3' },
+      ]
+    : [];
+  return (
+    <figure className="chart" data-testid="probe-chart" data-points={probes.length}>
+      <figcaption>
+        <span className="chart-title">Probe accuracy (test)</span>
+        <span className="muted">middle block, mean-pooled, BatchNorm; linear and kNN</span>
+      </figcaption>
+      {probes.length === 0 && baselines === null ? (
+        <p className="chart-empty">
+          {probeEvery > 0
+            ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel and random-init baselines as reference lines.`
+            : 'Probe every K is 0: probes run only at the end of the run.'}
+        </p>
+      ) : (
+        <ResponsiveContainer width="100%" height={210}>
+          <LineChart data={probes} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e6e9ee" />
+            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, lastStep)]} tick={{ fontSize: 11 }} />
+            <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {refs.map((r) => (
+              <ReferenceLine
+                key={r.label}
+                y={r.y}
+                stroke={r.color}
+                strokeDasharray={r.dash}
+                ifOverflow="extendDomain"
+                label={{ value: r.label, position: 'insideBottomLeft', fontSize: 10, fill: r.color }}
+              />
+            ))}
+            <Line type="linear" dataKey="linearTestAcc" name="linear probe" stroke="#c0392b" strokeWidth={2} dot isAnimationActive={false} />
+            <Line type="linear" dataKey="knnTestAcc" name="kNN (k = 20)" stroke="#1f7a8c" strokeWidth={2} dot isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,48 @@
+// A labelled knob: visible label (= the control's accessible name), a "why it matters" line,
+// inline validation messages, and a marker when the knob differs from the running experiment.
+import type { ReactNode } from 'react';
+
+export interface FieldProps {
+  id: string;
+  label: string;
+  why?: ReactNode;
+  problems?: string[];
+  changed?: boolean;
+  /** Readouts shown on the label's line (outside the label, so not part of the name). */
+  aside?: ReactNode;
+  children: ReactNode;
+}
+
+export function describedBy(id: string, why: unknown, problems: string[] | undefined): string | undefined {
+  const ids = [why ? `${id}-why` : '', problems && problems.length > 0 ? `${id}-problems` : ''].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
+
+export function Field({ id, label, why, problems = [], changed = false, aside, children }: FieldProps) {
+  return (
+    <div className={`field${changed ? ' field-changed' : ''}${problems.length > 0 ? ' field-invalid' : ''}`}>
+      <div className="field-head">
+        <label htmlFor={id}>{label}</label>
+        {changed && (
+          <span className="changed-badge" title="Differs from the running experiment: applies after Restart with new settings">
+            changed · needs restart
+          </span>
+        )}
+        {aside && <span className="field-aside">{aside}</span>}
+      </div>
+      {children}
+      {problems.length > 0 && (
+        <div className="problem" id={`${id}-problems`}>
+          {problems.map((p) => (
+            <p key={p}>{p}</p>
+          ))}
+        </div>
+      )}
+      {why && (
+        <p className="why" id={`${id}-why`}>
+          {why}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+// What the UI asks of the engine. Every command goes through here so that the stores stay
+// consistent with what was sent (a new run clears the old series, a snapshot is in flight, ...).
+import { configProblems, type ExperimentConfig } from '../../ldae/config';
+import { useConfigStore } from './configStore';
+import { useEngineStore } from './engineStore';
+import { clearMetrics } from './metricsStore';
+import { hasSession, initialRun, useRunStore } from './runStore';
+import { snapshotLevels, useSnapshotStore } from './snapshotStore';
+import { useTokenizerStore } from './tokenizerStore';
+
+/** While training, the visualizer asks for a fresh snapshot this often (not every step)... */
+export const SNAPSHOT_INTERVAL_MS = 4000;
+/** ...or less often, so that snapshots (which pause training between steps) take at most this share of the time. */
+const SNAPSHOT_MAX_SHARE = 0.2;
+const SNAPSHOT_MAX_INTERVAL_MS = 15000;
+const PREVIEW_DEBOUNCE_MS = 250;
+
+const send = (...args: Parameters<ReturnType<typeof useEngineStore.getState>['send']>) => useEngineStore.getState().send(...args);
+
+export function canStart(cfg: ExperimentConfig): boolean {
+  const engine = useEngineStore.getState();
+  return configProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null;
+}
+
+export function startTraining(): void {
+  const cfg = useConfigStore.getState().config;
+  if (!canStart(cfg)) return;
+  clearMetrics();
+  useSnapshotStore.setState({ snapshot: null, inFlight: false });
+  useRunStore.setState({ ...initialRun, runConfig: cfg, state: 'fitting-tokenizer', totalSteps: cfg.steps, tokenizerProgress: { fraction: 0, reconMse: null } });
+  send({ type: 'start', config: cfg });
+}
+
+export const restartWithNewSettings = startTraining;
+
+export function pauseTraining(): void {
+  if (useRunStore.getState().state === 'running') send({ type: 'pause' });
+}
+
+export function resumeTraining(): void {
+  const run = useRunStore.getState();
+  if (run.state === 'paused' && hasSession(run)) send({ type: 'resume' });
+}
+
+export function stepTraining(count = 1): void {
+  const run = useRunStore.getState();
+  if (run.state === 'paused' && hasSession(run)) send({ type: 'step', count });
+}
+
+export function resetTraining(): void {
+  send({ type: 'reset' });
+  clearMetrics();
+  useSnapshotStore.setState({ snapshot: null, inFlight: false });
+  useRunStore.setState(initialRun);
+}
+
+/** Space: start when nothing runs, pause when running, resume when paused. */
+export function toggleTraining(): void {
+  const run = useRunStore.getState();
+  if (run.state === 'running') pauseTraining();
+  else if (run.state === 'paused' && hasSession(run)) resumeTraining();
+  else if (run.state === 'idle' || run.state === 'done' || run.state === 'error') startTraining();
+}
+
+export function requestSnapshot(): void {
+  const run = useRunStore.getState();
+  const snap = useSnapshotStore.getState();
+  if (!hasSession(run)) return;
+  if (snap.inFlight) {
+    useSnapshotStore.setState({ wantAnother: true });
+    return;
+  }
+  useSnapshotStore.setState({ inFlight: true, wantAnother: false, requestedAt: performance.now() });
+  send({ type: 'snapshot', levels: snapshotLevels(snap.customT), sampleSeed: snap.sampleSeed });
+}
+
+export function reshuffleSamples(): void {
+  useSnapshotStore.setState((s) => ({ sampleSeed: s.sampleSeed + 1 }));
+  requestSnapshot();
+}
+
+export function setCustomLevel(t: number): void {
+  useSnapshotStore.setState({ customT: t });
+}
+
+/** Asks for a fresh snapshot now and then while training runs. */
+export function startSnapshotTimer(): () => void {
+  const id = setInterval(() => {
+    const run = useRunStore.getState();
+    const snap = useSnapshotStore.getState();
+    const interval = Math.min(SNAPSHOT_MAX_INTERVAL_MS, Math.max(SNAPSHOT_INTERVAL_MS, snap.lastDurationMs / SNAPSHOT_MAX_SHARE));
+    if (run.state === 'running' && !snap.inFlight && performance.now() - snap.requestedAt > interval) requestSnapshot();
+  }, 500);
+  return () => clearInterval(id);
+}
+
+let previewTimer: ReturnType<typeof setTimeout> | null = null;
+let previewInFlight = false;
+let previewWanted: ExperimentConfig | null = null;
+
+/** Fits the tokenizer for cfg on the engine (debounced; one at a time) to show d's effect live. */
+export function requestTokenizerPreview(cfg: ExperimentConfig): void {
+  if (!canStart(cfg)) return;
+  previewWanted = cfg;
+  if (previewTimer !== null) clearTimeout(previewTimer);
+  previewTimer = setTimeout(sendPreview, PREVIEW_DEBOUNCE_MS);
+}
+
+function sendPreview(): void {
+  previewTimer = null;
+  if (previewInFlight || !previewWanted) return;
+  const cfg = previewWanted;
+  previewWanted = null;
+  previewInFlight = true;
+  useTokenizerStore.setState({ pendingKey: tokenizerDisplayKey(cfg) });
+  send({ type: 'previewTokenizer', config: cfg });
+}
+
+/** Called when a tokenizer summary or a preview error arrives. */
+export function previewSettled(): void {
+  previewInFlight = false;
+  if (previewWanted) sendPreview();
+  else useTokenizerStore.setState({ pendingKey: null });
+}
+
+export function tokenizerDisplayKey(cfg: Pick<ExperimentConfig, 'tokenizer' | 'patchSize' | 'latentDim'>): string {
+  return `${cfg.tokenizer}/${cfg.patchSize}/${cfg.latentDim}`;
+}

@@ -1,0 +1,44 @@
+// The experiment config being edited (the draft) and its mirror in the page URL. A run keeps
+// its own copy (runStore.runConfig): editing the draft never changes a running experiment.
+import { create } from 'zustand';
+import { configProblems, configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
+import { applyPreset, getPreset, type PresetId } from '../../ldae/presets';
+
+export interface ConfigState {
+  config: ExperimentConfig;
+  /** The preset chosen last, shown with its one-line description until a knob is changed. */
+  chosenPreset: PresetId | null;
+  setConfig: (patch: Partial<ExperimentConfig>) => void;
+  choosePreset: (id: PresetId) => void;
+}
+
+export const useConfigStore = create<ConfigState>()((set) => ({
+  config: DEFAULT_CONFIG,
+  chosenPreset: null,
+  setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch } })),
+  choosePreset: (id) => set((s) => ({ config: applyPreset(s.config, getPreset(id).id), chosenPreset: id })),
+}));
+
+/** Problems of a config keyed by field (a field may have several). */
+export function problemsByField(cfg: ExperimentConfig): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const p of configProblems(cfg)) map.set(p.field, [...(map.get(p.field) ?? []), p.message]);
+  return map;
+}
+
+/** Keys whose values differ between two configs. */
+export function changedKeys(a: ExperimentConfig, b: ExperimentConfig): (keyof ExperimentConfig)[] {
+  return (Object.keys(a) as (keyof ExperimentConfig)[]).filter((k) => a[k] !== b[k]);
+}
+
+/** Mirrors the draft config into the URL (only fields that differ from the defaults). */
+export function syncConfigToUrl(): () => void {
+  const write = (cfg: ExperimentConfig) => {
+    const query = configToSearchParams(cfg).toString();
+    const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', url);
+  };
+  return useConfigStore.subscribe((s, prev) => {
+    if (s.config !== prev.config) write(s.config);
+  });
+}

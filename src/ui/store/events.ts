@@ -1,0 +1,94 @@
+// Routes every engine event to the store slice it concerns, and connects the engine client.
+import type { BackendChoice, DatasetId, ExperimentConfig } from '../../ldae/config';
+import type { EngineClient } from '../../engine/client';
+import type { EngineEvent } from '../../engine/protocol';
+import { previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
+import { syncConfigToUrl, useConfigStore } from './configStore';
+import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
+import { pushBaselines, pushMetrics, pushProbe } from './metricsStore';
+import { useRunStore } from './runStore';
+import { useSnapshotStore } from './snapshotStore';
+import { useTokenizerStore } from './tokenizerStore';
+
+function onEvent(e: EngineEvent): void {
+  switch (e.type) {
+    case 'ready':
+      useEngineStore.setState({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason } });
+      return;
+    case 'datasetProgress':
+      useEngineStore.setState((s) =>
+        s.dataset.id === e.dataset ? { dataset: { ...s.dataset, progress: { loadedBytes: e.loadedBytes, totalBytes: e.totalBytes } } } : s,
+      );
+      return;
+    case 'datasetLoaded':
+      useEngineStore.setState((s) => ({
+        dataset: { ...s.dataset, id: e.meta.id, meta: e.meta, samples: e.samples, progress: null, error: null, readyAtMs: performance.now() },
+      }));
+      return;
+    case 'state':
+      useRunStore.setState((s) => ({
+        state: e.state,
+        step: e.step,
+        totalSteps: e.totalSteps || s.totalSteps,
+        tokenizerProgress: e.state === 'fitting-tokenizer' ? (s.tokenizerProgress ?? { fraction: 0, reconMse: null }) : null,
+        probeProgress: e.state === 'probing' ? (s.probeProgress ?? 0) : null,
+        ...(e.state === 'idle' ? { runConfig: null, model: null } : {}),
+      }));
+      return;
+    case 'tokenizerProgress':
+      useRunStore.setState({ tokenizerProgress: { fraction: e.fraction, reconMse: e.reconMse } });
+      return;
+    case 'tokenizerReady':
+      useTokenizerStore.setState({ summary: e.summary });
+      useRunStore.setState({ tokenizerProgress: null });
+      previewSettled();
+      return;
+    case 'model':
+      useRunStore.setState({ model: e.summary });
+      return;
+    case 'metrics': {
+      pushMetrics(e.points);
+      const last = e.points[e.points.length - 1];
+      if (last) useRunStore.setState({ latest: last });
+      return;
+    }
+    case 'probeProgress':
+      useRunStore.setState({ probeProgress: e.fraction });
+      return;
+    case 'probe':
+      pushProbe(e.result);
+      useRunStore.setState({ probeProgress: null });
+      return;
+    case 'baselines':
+      pushBaselines(e.baselines);
+      return;
+    case 'snapshot':
+      useSnapshotStore.setState((s) => ({ snapshot: e.snapshot, inFlight: false, lastDurationMs: performance.now() - s.requestedAt }));
+      if (useSnapshotStore.getState().wantAnother) requestSnapshot();
+      return;
+    case 'log':
+      addLog(e.message);
+      return;
+    case 'error':
+      addError(e.message, e.where, e.fatal);
+      if (e.where === 'snapshot') useSnapshotStore.setState({ inFlight: false, wantAnother: false });
+      if (e.where === 'previewTokenizer') previewSettled();
+      if (e.where === 'start') useRunStore.setState((s) => (s.model ? s : { state: 'idle', runConfig: null, tokenizerProgress: null }));
+      if (e.where === 'pause' || e.where === 'resume' || e.where === 'step') return;
+      useRunStore.setState({ tokenizerProgress: null, probeProgress: null });
+      return;
+  }
+}
+
+/** Wires a client into the stores and starts the engine. */
+export function connectEngine(
+  client: EngineClient,
+  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[] },
+): void {
+  useConfigStore.setState({ config: start.config });
+  useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems });
+  client.subscribe(onEvent);
+  syncConfigToUrl();
+  startSnapshotTimer();
+  client.send({ type: 'init', backend: start.backend, dataset: start.dataset });
+}

@@ -1,0 +1,18 @@
+// Small selectors shared by panels.
+import type { ExperimentConfig } from '../../ldae/config';
+import { problemsByField, useConfigStore } from './configStore';
+import { hasSession, useRunStore } from './runStore';
+
+/** The draft value of a knob, whether it differs from the running experiment, and its problems. */
+export function useKnob<K extends keyof ExperimentConfig>(field: K) {
+  const value = useConfigStore((s) => s.config[field]);
+  const config = useConfigStore((s) => s.config);
+  const runValue = useRunStore((s) => (s.runConfig ? s.runConfig[field] : undefined));
+  const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
+  const problems = problemsByField(config).get(field) ?? [];
+  return { value, changed: live && runValue !== undefined && runValue !== value, problems };
+}
+
+export function setKnob<K extends keyof ExperimentConfig>(field: K, value: ExperimentConfig[K]): void {
+  useConfigStore.getState().setConfig({ [field]: value } as Partial<ExperimentConfig>);
+}

@@ -1,0 +1,60 @@
+// The tokenizer's basis images (eigen-patches for PCA) and its explained-variance spectrum with d marked.
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useTokenizerStore } from '../store/tokenizerStore';
+import { FloatImageCanvas } from './FloatImageCanvas';
+
+const MAX_BASIS = 32;
+
+export function TokenizerGallery() {
+  const summary = useTokenizerStore((s) => s.summary);
+  if (!summary) {
+    return (
+      <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading">
+        <h2 id="gallery-heading">Tokenizer basis</h2>
+        <p className="chart-empty">The tokenizer is fitted as soon as the dataset is loaded; its basis and spectrum appear here.</p>
+      </section>
+    );
+  }
+  const ev = summary.explainedVariance;
+  const spectrum = ev ? ev.map((v, i) => ({ k: i + 1, v })) : [];
+  const basisCount = Math.min(MAX_BASIS, summary.basis.count);
+  const indices = Array.from({ length: basisCount }, (_, i) => i);
+  const rows = chunk(indices, 8);
+  return (
+    <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading" data-testid="tokenizer-gallery" data-latent-dim={summary.latentDim}>
+      <h2 id="gallery-heading">Tokenizer basis</h2>
+      <p className="muted">
+        {summary.kind}, d = {summary.latentDim} of D = {summary.patchDim}
+        {summary.basis.count > basisCount ? ` (first ${basisCount} basis patches shown)` : ''}
+      </p>
+      <div className="basis-gallery">
+        {rows.map((r) => (
+          <FloatImageCanvas key={r[0]} images={summary.basis} indices={r} options={{ scale: Math.max(2, Math.round(28 / summary.basis.height) * 2), gap: 2 }} label="basis patches" />
+        ))}
+      </div>
+      {ev ? (
+        <figure className="chart spectrum" data-testid="spectrum">
+          <figcaption>Cumulative explained variance vs number of components; d marked</figcaption>
+          <ResponsiveContainer width="100%" height={150}>
+            <LineChart data={spectrum} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
+              <CartesianGrid stroke="#e6e9ee" />
+              <XAxis dataKey="k" type="number" domain={[1, spectrum.length]} tick={{ fontSize: 11 }} />
+              <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={40} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : String(v))} labelFormatter={(k) => `k = ${k}`} />
+              <ReferenceLine x={summary.latentDim} stroke="#c0392b" label={{ value: `d = ${summary.latentDim}`, position: 'insideTopRight', fontSize: 11, fill: '#c0392b' }} />
+              <Line type="linear" dataKey="v" stroke="#1f5fbf" dot={false} isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </figure>
+      ) : (
+        <p className="muted">No explained-variance spectrum for this tokenizer.</p>
+      )}
+    </section>
+  );
+}
+
+function chunk<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
