@@ -163,7 +163,13 @@ export async function fitLinearPatchCodec(trainImages: tf.Tensor4D, opts: Linear
     throw new Error(`latent dimension ${d} exceeds the patch dimension ${D}`);
   }
   // The same seeded sample as the PCA tokenizer's (tokenizers/pca.ts), so they are comparable.
-  const pca = await fitPatchPca(patches);
+  let pca: PatchPca;
+  try {
+    pca = await fitPatchPca(patches);
+  } catch (e) {
+    patches.dispose();
+    throw e;
+  }
   const mean = tf.tidy(() => patches.mean(0) as tf.Tensor1D);
   const centred = tf.tidy(() => patches.sub(mean) as tf.Tensor2D);
   patches.dispose();
@@ -209,8 +215,11 @@ export async function fitLinearPatchCodec(trainImages: tf.Tensor4D, opts: Linear
 
     const scale = opts.latentScaling === 'unit-rms' && rms > 0 ? rms : 1;
     const learned: NamedArrays = { ...(await readVariables({ mean, V: vars.V, U: vars.U })) };
-    learned.V.data.forEach((v, i, a) => (a[i] = v / scale));
-    learned.U.data.forEach((v, i, a) => (a[i] = v * scale));
+    // Fold the latent scale into the maps: z = (V / s) x, x = (s U)^T z.
+    for (let i = 0; i < learned.V.data.length; i++) {
+      learned.V.data[i] /= scale;
+      learned.U.data[i] *= scale;
+    }
     const extras: Extras = {
       latentScale: scale,
       latentScaling: opts.latentScaling,
