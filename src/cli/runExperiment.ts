@@ -51,6 +51,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
   });
 
   const trainer = new Trainer(model, train);
+  const trainCpu0 = process.cpuUsage();
   const windows: { steps: number; seconds: number; loss: number }[] = [];
   let trainSeconds = 0;
   try {
@@ -82,6 +83,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     const steadySteps = steady.reduce((s, w) => s + w.steps, 0);
     const steadySeconds = steady.reduce((s, w) => s + w.seconds, 0);
     const batch = Math.min(cfg.batchSize, train.shape[0]);
+    const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0));
     const extra = (await hooks.summaryFields?.(model)) ?? {};
     return {
       type: 'summary',
@@ -111,6 +113,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       wall_seconds: (performance.now() - t0) / 1000,
       // CPU time of this process (all phases): on a shared machine, wall-clock speed understates the engine.
       process_cpu_seconds: cpuSeconds(process.cpuUsage(cpu0)),
+      train_cpu_seconds: trainCpuSeconds,
       num_tensors: tf.memory().numTensors,
       ...extra,
     };
