@@ -133,11 +133,10 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
     postState('running');
     while (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) {
       trainer.trainStep();
-      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === untilStep) {
-        await flushMetrics(s);
-      } else {
-        await yieldToEventLoop();
-      }
+      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === untilStep) await flushMetrics(s);
+      // Always yield: on wasm/cpu a readback resolves as a microtask, so with metricsEvery = 1
+      // pause / snapshot messages would otherwise never be delivered.
+      await yieldToEventLoop();
       await drainTasks();
     }
     await flushMetrics(s);
