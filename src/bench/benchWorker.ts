@@ -1,0 +1,57 @@
+// Browser bench worker: one backend per worker (a fresh tfjs each), the embedded dataset, and
+// the shared training-step benchmark for each requested size.
+import * as tf from '@tensorflow/tfjs';
+import { loadDatasetBrowser } from '../data/loadBrowser';
+import { describeAdapter, selectBackend } from '../engine/backend';
+import { DEFAULT_CONFIG } from '../ldae/config';
+import { splitImages } from '../ldae/deviceData';
+import type { BenchReply, BenchRequest } from './protocol';
+import { benchTrainingStep, type BenchRow, type Skipped } from './stepBench';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: BenchReply) => scope.postMessage(m);
+
+async function adapterText(): Promise<string | null> {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const adapter = await navigator.gpu?.requestAdapter();
+  if (!adapter) return null;
+  const a = await describeAdapter(adapter);
+  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') + (a.isFallbackAdapter ? ' (fallback)' : '');
+}
+
+async function run(req: BenchRequest): Promise<void> {
+  const selection = await selectBackend(req.backend);
+  if (selection.backend !== req.backend) {
+    post({ type: 'error', backend: req.backend, message: `backend ${req.backend} unavailable: ${selection.failures.join('; ')}` });
+    return;
+  }
+  const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
+  const data = await loadDatasetBrowser(DEFAULT_CONFIG.dataset, baseUrl);
+  const images = splitImages(data.train, req.trainImages);
+  const rows: BenchRow[] = [];
+  const skipped: Skipped[] = [];
+  try {
+    for (const size of req.sizes) {
+      const out = await benchTrainingStep({
+        cfg: { ...DEFAULT_CONFIG, modelSize: size },
+        images,
+        steps: req.steps,
+        warmup: req.warmup,
+        budgetS: req.budgetS,
+        driftSteps: size === 'micro' ? req.driftSteps : 0,
+        driftBudgetS: req.driftBudgetS,
+        cpuMs: null,
+        log: (line) => post({ type: 'log', line }),
+      });
+      if ('row' in out) rows.push(out.row);
+      else skipped.push(out.skipped);
+    }
+  } finally {
+    images.dispose();
+  }
+  post({ type: 'done', backend: req.backend, rows, skipped, adapter: await adapterText(), notes: selection.notes });
+}
+
+scope.onmessage = (ev: MessageEvent<BenchRequest>) => {
+  run(ev.data).catch((e: unknown) => post({ type: 'error', backend: ev.data.backend, message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) }));
+};

@@ -1,0 +1,29 @@
+// Messages between the bench page and its per-backend worker (browser only).
+import type { BackendName } from '../engine/protocol';
+import type { ModelSize } from '../ldae/config';
+import type { BenchRow, Skipped } from './stepBench';
+
+export interface BenchRequest {
+  backend: BackendName;
+  sizes: ModelSize[];
+  steps: number;
+  warmup: number;
+  budgetS: number;
+  driftSteps: number;
+  driftBudgetS: number;
+  trainImages: number;
+}
+
+export type BenchReply =
+  | { type: 'log'; line: string }
+  | { type: 'done'; backend: BackendName; rows: BenchRow[]; skipped: Skipped[]; adapter: string | null; notes: string[] }
+  | { type: 'error'; backend: BackendName; message: string };
+
+/** What the bench page leaves on `window.__bench` when every backend has finished. */
+export interface PageResult {
+  rows: BenchRow[];
+  skipped: Skipped[];
+  adapters: Record<string, string | null>;
+  notes: string[];
+  errors: string[];
+}
