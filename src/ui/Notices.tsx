@@ -1,3 +1,4 @@
+import { useState } from 'react';
 // Messages above the workspace: URL problems, engine errors (dismissible; the run stays paused and
 // everything collected is kept) and the offer to restart when knobs changed during a run.
 import { restartWithNewSettings } from './store/actions';
@@ -11,8 +12,18 @@ export function Notices() {
   const dismissUrl = useEngineStore((s) => s.dismissUrlProblems);
   const errors = useEngineStore((s) => s.errors).filter((e) => e.where !== 'loadDataset' && !e.dismissed);
   const dismiss = useEngineStore((s) => s.dismissError);
+  const fallback = useEngineStore((s) => s.backend?.fallbackReason ?? null);
+  const [fallbackSeen, setFallbackSeen] = useState(false);
   return (
     <>
+      {fallback && !fallbackSeen && (
+        <div role="alert" className="notice error-line" data-testid="backend-fallback">
+          <p>Backend fallback: {fallback}</p>
+          <button type="button" onClick={() => setFallbackSeen(true)}>
+            Dismiss
+          </button>
+        </div>
+      )}
       {urlProblems.length > 0 && (
         <div role="alert" className="notice" data-testid="url-problems">
           {urlProblems.map((p) => (

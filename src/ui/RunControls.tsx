@@ -8,29 +8,30 @@ import { SHORTCUTS, useKeyboardShortcuts } from './useKeyboardShortcuts';
 
 export function RunControls() {
   useKeyboardShortcuts();
-  const run = useRunStore();
+  const state = useRunStore((s) => s.state);
+  const session = useRunStore(hasSession);
+  const hasRun = useRunStore((s) => s.runConfig !== null);
   const config = useConfigStore((s) => s.config);
   useEngineStore((s) => s.dataset.meta); // re-render when the dataset arrives (canStart reads it)
   const [help, setHelp] = useState(false);
-  const session = hasSession(run);
-  const busy = run.state === 'fitting-tokenizer' || run.state === 'probing';
-  const startable = canStart(config) && !busy && run.state !== 'running' && !(run.state === 'paused' && session);
+  const busy = state === 'fitting-tokenizer' || state === 'probing';
+  const startable = canStart(config) && !busy && state !== 'running' && !(state === 'paused' && session);
   return (
     <div className="run-controls">
       <div className="run-buttons">
         <button type="button" className="primary" disabled={!startable} onClick={startTraining}>
           Start training
         </button>
-        <button type="button" disabled={run.state !== 'running'} onClick={pauseTraining}>
+        <button type="button" disabled={state !== 'running'} onClick={pauseTraining}>
           Pause training
         </button>
-        <button type="button" disabled={!(run.state === 'paused' && session)} onClick={resumeTraining}>
+        <button type="button" disabled={!(state === 'paused' && session)} onClick={resumeTraining}>
           Resume training
         </button>
-        <button type="button" disabled={!(run.state === 'paused' && session)} onClick={() => stepTraining(1)}>
+        <button type="button" disabled={!(state === 'paused' && session)} onClick={() => stepTraining(1)}>
           Step
         </button>
-        <button type="button" disabled={run.state === 'idle' && !run.runConfig} onClick={resetTraining}>
+        <button type="button" disabled={state === 'idle' && !hasRun} onClick={resetTraining}>
           Reset
         </button>
         <span className="help-anchor">

@@ -30,7 +30,10 @@ function BackendText() {
 }
 
 function RunText() {
-  const { state, step, totalSteps, latest } = useRunStore();
+  const state = useRunStore((s) => s.state);
+  const step = useRunStore((s) => s.step);
+  const totalSteps = useRunStore((s) => s.totalSteps);
+  const latest = useRunStore((s) => s.latest);
   return (
     <>
       <span data-testid="run-state">Run: {STATE_TEXT[state] ?? state}</span>

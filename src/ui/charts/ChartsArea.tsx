@@ -13,6 +13,9 @@ export function ChartsArea() {
   const draft = useConfigStore((s) => s.config);
   const cfg = runConfig ?? draft;
   const flushes = useMetricsStore((s) => s.flushes);
+  // The x-axis follows the data (the end of a long run would squeeze the first steps into a sliver).
+  const lastStep = useMetricsStore((s) => Math.max(s.loss[s.loss.length - 1]?.step ?? 0, s.probes[s.probes.length - 1]?.step ?? 0));
+  const xMax = Math.max(10, Math.ceil(lastStep * 1.05));
   return (
     <section className="panel charts" aria-labelledby="charts-heading" data-flushes={flushes}>
       <div className="section-head">
@@ -26,9 +29,9 @@ export function ChartsArea() {
         <MetricsTable />
       ) : (
         <div className="chart-grid">
-          <LossChart totalSteps={cfg.steps} />
-          <ProbeChart totalSteps={cfg.steps} probeEvery={cfg.probeEvery} />
-          <ThroughputChart totalSteps={cfg.steps} />
+          <LossChart xMax={xMax} />
+          <ProbeChart xMax={xMax} probeEvery={cfg.probeEvery} />
+          <ThroughputChart xMax={xMax} />
         </div>
       )}
     </section>

@@ -3,7 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useMetricsStore } from '../store/metricsStore';
 import { shownLoss } from './series';
 
-export function LossChart({ totalSteps }: { totalSteps: number }) {
+export function LossChart({ xMax }: { xMax: number }) {
   const loss = shownLoss(useMetricsStore((s) => s.loss));
   const [log, setLog] = useState(true);
   const positive = loss.every((p) => p.loss > 0);
@@ -22,7 +22,7 @@ export function LossChart({ totalSteps }: { totalSteps: number }) {
         <ResponsiveContainer width="100%" height={210}>
           <LineChart data={loss} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#e6e9ee" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, loss[loss.length - 1].step)]} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis
               scale={logScale ? 'log' : 'linear'}
               domain={['auto', 'auto']}

@@ -2,10 +2,9 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { useMetricsStore } from '../store/metricsStore';
 import { pct } from './series';
 
-export function ProbeChart({ totalSteps, probeEvery }: { totalSteps: number; probeEvery: number }) {
+export function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
   const probes = useMetricsStore((s) => s.probes);
   const baselines = useMetricsStore((s) => s.baselines);
-  const lastStep = probes.length > 0 ? probes[probes.length - 1].step : 0;
   const refs = baselines
     ? [
         { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}`, color: '#7a3db8', dash: '6 3' },
@@ -30,7 +29,7 @@ export function ProbeChart({ totalSteps, probeEvery }: { totalSteps: number; pro
         <ResponsiveContainer width="100%" height={210}>
           <LineChart data={probes} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#e6e9ee" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, lastStep)]} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} />
             <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />

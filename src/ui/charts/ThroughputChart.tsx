@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useMetricsStore } from '../store/metricsStore';
 import { shownLoss } from './series';
 
-export function ThroughputChart({ totalSteps }: { totalSteps: number }) {
+export function ThroughputChart({ xMax }: { xMax: number }) {
   const points = shownLoss(useMetricsStore((s) => s.loss));
   return (
     <figure className="chart" data-testid="throughput-chart">
@@ -15,7 +15,7 @@ export function ThroughputChart({ totalSteps }: { totalSteps: number }) {
         <ResponsiveContainer width="100%" height={160}>
           <LineChart data={points} margin={{ top: 6, right: 0, bottom: 4, left: 0 }}>
             <CartesianGrid stroke="#e6e9ee" />
-            <XAxis dataKey="step" type="number" domain={[0, Math.max(totalSteps, points[points.length - 1].step)]} tick={{ fontSize: 11 }} />
+            <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis yAxisId="ips" tick={{ fontSize: 11 }} width={52} />
             <YAxis yAxisId="ms" orientation="right" tick={{ fontSize: 11 }} width={44} />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} labelFormatter={(s) => `step ${s}`} />

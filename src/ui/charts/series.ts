@@ -3,7 +3,7 @@
 import type { ProbeResult } from '../../engine/protocol';
 import type { LossPoint } from '../store/metricsStore';
 
-export const MAX_SHOWN = 1500;
+export const MAX_SHOWN = 500;
 
 const thinned = new WeakMap<LossPoint[], LossPoint[]>();
 

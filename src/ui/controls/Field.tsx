@@ -10,6 +10,8 @@ export interface FieldProps {
   changed?: boolean;
   /** Readouts shown on the label's line (outside the label, so not part of the name). */
   aside?: ReactNode;
+  /** Put the control before the label on one line (checkboxes). */
+  inline?: boolean;
   children: ReactNode;
 }
 
@@ -18,10 +20,11 @@ export function describedBy(id: string, why: unknown, problems: string[] | undef
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-export function Field({ id, label, why, problems = [], changed = false, aside, children }: FieldProps) {
+export function Field({ id, label, why, problems = [], changed = false, aside, inline = false, children }: FieldProps) {
   return (
     <div className={`field${changed ? ' field-changed' : ''}${problems.length > 0 ? ' field-invalid' : ''}`}>
       <div className="field-head">
+        {inline && children}
         <label htmlFor={id}>{label}</label>
         {changed && (
           <span className="changed-badge" title="Differs from the running experiment: applies after Restart with new settings">
@@ -30,7 +33,7 @@ export function Field({ id, label, why, problems = [], changed = false, aside, c
         )}
         {aside && <span className="field-aside">{aside}</span>}
       </div>
-      {children}
+      {!inline && children}
       {problems.length > 0 && (
         <div className="problem" id={`${id}-problems`}>
           {problems.map((p) => (

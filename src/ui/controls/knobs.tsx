@@ -50,7 +50,7 @@ export function CheckboxKnob<K extends Keys<boolean>>({ field, label, why, aside
   const { value, changed, problems } = useKnob(field);
   const id = idOf(field);
   return (
-    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside}>
+    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside} inline>
       <input
         id={id}
         type="checkbox"

@@ -50,7 +50,7 @@ function SchedulePlot() {
 /** The first visualizer image's noised latent (in pixels) at each snapshot level. */
 function NoiseStrip() {
   const snapshot = useSnapshotStore((s) => s.snapshot);
-  if (!snapshot) return <p className="muted">A strip of one test image noised at 5 levels of t appears once a run starts (it needs the fitted tokenizer).</p>;
+  if (!snapshot) return <p className="why">A strip of one test image noised at 5 levels of t appears once a run starts (it needs the fitted tokenizer).</p>;
   return (
     <div className="noise-strip" data-testid="noise-strip">
       {snapshot.rows.map((r) => (

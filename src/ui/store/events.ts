@@ -5,10 +5,25 @@ import type { EngineEvent } from '../../engine/protocol';
 import { previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
-import { pushBaselines, pushMetrics, pushProbe } from './metricsStore';
-import { useRunStore } from './runStore';
+import { FLUSHES_PER_SECOND, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
+import { useRunStore, type RunStoreState } from './runStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
+
+let pendingRun: Partial<RunStoreState> | null = null;
+let runTimer: ReturnType<typeof setTimeout> | null = null;
+
+function flushRun(): void {
+  if (runTimer !== null) clearTimeout(runTimer);
+  runTimer = null;
+  if (pendingRun) useRunStore.setState(pendingRun);
+  pendingRun = null;
+}
+
+function throttledRun(patch: Partial<RunStoreState>): void {
+  pendingRun = { ...pendingRun, ...patch };
+  runTimer ??= setTimeout(flushRun, 1000 / FLUSHES_PER_SECOND);
+}
 
 function onEvent(e: EngineEvent): void {
   switch (e.type) {
@@ -26,6 +41,12 @@ function onEvent(e: EngineEvent): void {
       }));
       return;
     case 'state':
+      // Step-only updates (one per metrics flush) are batched like the charts.
+      if (e.state === useRunStore.getState().state && e.state === 'running') {
+        throttledRun({ step: e.step, totalSteps: e.totalSteps || useRunStore.getState().totalSteps });
+        return;
+      }
+      flushRun();
       useRunStore.setState((s) => ({
         state: e.state,
         step: e.step,
@@ -49,7 +70,7 @@ function onEvent(e: EngineEvent): void {
     case 'metrics': {
       pushMetrics(e.points);
       const last = e.points[e.points.length - 1];
-      if (last) useRunStore.setState({ latest: last });
+      if (last) throttledRun({ latest: last });
       return;
     }
     case 'probeProgress':

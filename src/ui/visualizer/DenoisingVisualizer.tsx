@@ -8,7 +8,7 @@ import { useSnapshotStore } from '../store/snapshotStore';
 import { patchErrorImages } from './drawImages';
 import { FloatImageCanvas } from './FloatImageCanvas';
 
-const SHOWN = [0, 1, 2];
+const SHOWN = [0, 1];
 const SCALE = 3;
 
 const COLUMNS = [
@@ -101,12 +101,12 @@ function SnapshotGrid({ snapshot, patch, grid }: { snapshot: Snapshot; patch: nu
       {snapshot.rows.map((row, ri) => (
         <div className="snapshot-row" key={ri} style={{ display: 'contents' }}>
           <div className="snapshot-row-title">
-            t = {row.t.toFixed(2)}
+            <strong>t = {row.t.toFixed(2)}</strong>
+            {ri === snapshot.rows.length - 1 && <span className="muted"> custom</span>}
             <br />
-            <span className="muted">
-              σ {row.sigma.toFixed(2)} · γ {row.gamma.toFixed(2)}
-            </span>
-            {ri === snapshot.rows.length - 1 && <span className="muted"> (custom)</span>}
+            <span className="muted">σ {row.sigma.toFixed(2)}</span>
+            <br />
+            <span className="muted">γ {row.gamma.toFixed(2)}</span>
           </div>
           {COLUMNS.map((c) =>
             c.key === 'patchError' ? (
