@@ -13,6 +13,7 @@ import { summarizeTokenizer } from '../ldae/tokenizerSummary';
 import type { SerializedTokenizer } from '../ldae/tokenizers/types';
 import { Trainer } from '../ldae/trainer';
 import type { EngineCommand, EngineEvent, RunState } from './protocol';
+import { ProbeCancelled, createRunProbes, type RunProbes } from './runProbes';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainingRunner {
@@ -30,6 +31,9 @@ interface Session {
   state: RunState;
   pauseRequested: boolean;
   stopRequested: boolean;
+  probes: RunProbes;
+  /** Ends a probe evaluation between batches (stop, reset, new start, dispose). */
+  cancelProbe: boolean;
 }
 
 export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: LoadedDataset): TrainingRunner {
@@ -80,7 +84,10 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
   }
 
   async function stopLoop(): Promise<void> {
-    if (session) session.stopRequested = true;
+    if (session) {
+      session.stopRequested = true;
+      session.cancelProbe = true;
+    }
     await loop;
   }
 
@@ -103,7 +110,16 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
       post({ type: 'state', state: 'error', step: 0, totalSteps: cfg.steps });
       throw e;
     }
-    session = { cfg, model, trainer: new Trainer(model, images()), state: 'paused', pauseRequested: false, stopRequested: false };
+    session = {
+      cfg,
+      model,
+      trainer: new Trainer(model, images()),
+      state: 'paused',
+      pauseRequested: false,
+      stopRequested: false,
+      probes: createRunProbes(cfg, dataset, post),
+      cancelProbe: false,
+    };
     post({ type: 'model', summary: model.summary() });
     runLoop(session, cfg.steps);
   }
@@ -129,6 +145,7 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
   /** Trains until untilStep, a pause or a stop; returns the state to report. */
   async function trainLoop(s: Session, untilStep: number): Promise<RunState> {
     const { trainer, cfg } = s;
+    if (!s.probes.baselinesTried) await runBaselines(s);
     trainer.resetClock();
     postState('running');
     while (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) {
@@ -138,10 +155,50 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
       // pause / snapshot messages would otherwise never be delivered.
       await yieldToEventLoop();
       await drainTasks();
+      if (!s.stopRequested && s.probes.due(trainer.step)) {
+        await flushMetrics(s);
+        await runProbe(s);
+        if (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) postState('running');
+        trainer.resetClock();
+      }
     }
     await flushMetrics(s);
+    // A probe asked for while the loop was pausing, or the end-of-run evaluation after a step command.
+    if (!s.stopRequested && s.probes.due(trainer.step) && (s.probes.requested || trainer.step >= cfg.steps)) await runProbe(s);
     await drainTasks();
     return s.stopRequested || trainer.step >= cfg.steps ? 'done' : 'paused';
+  }
+
+  /**
+   * Baselines before the first step (the untrained model is the random-init line). A failure is
+   * reported with where 'probe' and pauses the run; it is not retried, so training can go on.
+   */
+  async function runBaselines(s: Session): Promise<void> {
+    postState('probing');
+    s.cancelProbe = false;
+    try {
+      post({ type: 'baselines', baselines: await s.probes.baselines(s.model, s.trainer.step, () => s.cancelProbe) });
+    } catch (e) {
+      s.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
+      if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
+    }
+  }
+
+  /** One evaluation at the current step; a failure pauses the run and loses nothing else. */
+  async function runProbe(s: Session): Promise<void> {
+    postState('probing');
+    s.cancelProbe = false;
+    try {
+      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe) });
+    } catch (e) {
+      if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
+    }
+  }
+
+  function probeFailed(s: Session, e: unknown): void {
+    s.probes.baselinesTried = true;
+    s.pauseRequested = true;
+    post({ type: 'error', message: `probe: ${e instanceof Error ? e.message : String(e)}`, where: 'probe', fatal: false });
   }
 
   async function flushMetrics(s: Session): Promise<void> {
@@ -186,6 +243,7 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
           return;
         }
         case 'stop':
+          if (session) session.cancelProbe = true;
           if (session && loop) session.stopRequested = true;
           else if (session && session.state === 'paused') postState('done');
           return;
@@ -202,15 +260,31 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
             post({ type: 'snapshot', snapshot: await takeSnapshot(s.model, testImages(), cmd.levels, cmd.sampleSeed, s.trainer.step) });
           });
         }
-        case 'probe':
-          throw new Error('the probe is not wired into the training runner yet');
+        case 'probe': {
+          const s = requireSession('probe');
+          if (loop) {
+            s.probes.requested = true;
+            return;
+          }
+          s.probes.requested = true;
+          return exclusive(async () => {
+            if (session !== s || !s.probes.requested) return;
+            const previous = s.state;
+            await runProbe(s);
+            s.pauseRequested = false;
+            if (session === s) postState(previous);
+          });
+        }
         case 'init':
         case 'loadDataset':
           throw new Error(`${cmd.type} is handled by the worker, not the training runner`);
       }
     },
     dispose() {
-      if (session) session.stopRequested = true;
+      if (session) {
+        session.stopRequested = true;
+        session.cancelProbe = true;
+      }
       const done = loop ?? Promise.resolve();
       void done.then(() => {
         disposeSession();

@@ -1,0 +1,88 @@
+// The probes of one training session in the worker: fixed probe sets, the baselines (once, on the
+// untrained model, cached per dataset / split / seed / architecture), and evaluations every
+// probeEvery steps, on demand and at the end of the run. Progress goes out as probeProgress
+// events; an evaluation can be cancelled between batches (its tensors are freed either way).
+import type { LoadedDataset } from '../data/types';
+import type { ExperimentConfig } from '../ldae/config';
+import type { LdaeModel } from '../ldae/ldaeModel';
+import {
+  computeBaselines,
+  evaluateProbes,
+  selectProbeSets,
+  sharedBaselineCache,
+  type BaselineCache,
+  type ProbeSets,
+  type ProbeSettings,
+} from '../ldae/probe';
+import type { Baselines, EngineEvent, ProbeResult } from './protocol';
+
+/** Thrown from the progress callback to end an evaluation early (stop, reset, new start). */
+export class ProbeCancelled extends Error {
+  constructor() {
+    super('probe evaluation cancelled');
+  }
+}
+
+export interface RunProbes {
+  /** Baselines computed or tried (a failed try is not repeated: training must not be blocked). */
+  baselinesTried: boolean;
+  /** Step of the last evaluation (or failed try), -1 before the first. */
+  lastStep: number;
+  /** An on-demand evaluation is waiting for the next step boundary. */
+  requested: boolean;
+  /** Whether an evaluation is due after `step` completed steps. */
+  due(step: number): boolean;
+  /** Raw-pixel and random-init baselines; `model` must not have taken a step (cache hits excepted). */
+  baselines(model: LdaeModel, modelStep: number, cancelled: () => boolean): Promise<Baselines>;
+  evaluate(model: LdaeModel, step: number, cancelled: () => boolean): Promise<ProbeResult>;
+}
+
+export function createRunProbes(
+  cfg: ExperimentConfig,
+  dataset: LoadedDataset,
+  post: (e: EngineEvent) => void,
+  cache: BaselineCache = sharedBaselineCache,
+): RunProbes {
+  let sets: ProbeSets | null = null;
+  const probeSets = () => (sets ??= selectProbeSets(dataset, cfg, dataset.meta.classNames.length));
+
+  function settings(cancelled: () => boolean): ProbeSettings {
+    return {
+      seed: cfg.seed,
+      onProgress: (fraction) => {
+        if (cancelled()) throw new ProbeCancelled();
+        post({ type: 'probeProgress', fraction });
+      },
+    };
+  }
+
+  return {
+    baselinesTried: false,
+    lastStep: -1,
+    requested: false,
+    due(step) {
+      if (step === this.lastStep) return false;
+      if (this.requested) return true;
+      if (step >= cfg.steps) return true;
+      return cfg.probeEvery > 0 && step > 0 && step % cfg.probeEvery === 0;
+    },
+    async baselines(model, modelStep, cancelled) {
+      this.baselinesTried = true;
+      const measured = await computeBaselines(cfg, probeSets(), settings(cancelled), async () => {
+        if (modelStep > 0) throw new Error('the random-init baseline needs the model before its first training step');
+        // The session's own model, not yet stepped: the same architecture and seed at random init.
+        return { extract: (x) => model.features(x, cfg.probeT), dispose: () => {} };
+      }, cache);
+      return {
+        rawPixel: { linearTestAcc: measured.rawPixel.linearTestAcc, knnTestAcc: measured.rawPixel.knnTestAcc },
+        randomInit: { linearTestAcc: measured.randomInit.linearTestAcc, knnTestAcc: measured.randomInit.knnTestAcc },
+      };
+    },
+    async evaluate(model, step, cancelled) {
+      this.requested = false;
+      this.lastStep = step;
+      const r = await evaluateProbes((x) => model.features(x, cfg.probeT), probeSets(), settings(cancelled));
+      return { step, linearTestAcc: r.linearTestAcc, linearTrainAcc: r.linearTrainAcc, knnTestAcc: r.knnTestAcc, seconds: r.seconds };
+    },
+  };
+}
