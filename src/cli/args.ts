@@ -19,8 +19,9 @@ export interface CliOptions {
 export class CliError extends Error {}
 
 export const USAGE = `usage: npm run experiment -- [--preset ${PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
-       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist] [--train-images N] [--set key=value ...]
-Streams one JSON object per line (metrics), then a summary line.`;
+       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist] [--train-images N] [--probe-every K] [--set key=value ...]
+Streams one JSON object per line (metrics; a probe line every K steps, 0 = only at the end), then a summary line
+with the final probe and the raw-pixel / random-init baselines (cached in .cache/baselines).`;
 
 /** Flags that take a value and map onto a config key. */
 const CONFIG_FLAGS: Record<string, keyof ExperimentConfig> = {
@@ -28,6 +29,7 @@ const CONFIG_FLAGS: Record<string, keyof ExperimentConfig> = {
   '--seed': 'seed',
   '--size': 'modelSize',
   '--dataset': 'dataset',
+  '--probe-every': 'probeEvery',
 };
 
 /**

@@ -3,6 +3,7 @@
 import { loadDatasetNode } from '../data/loadNode';
 import { setupNodeBackend } from '../node/backend';
 import { CliError, USAGE, parseArgs } from './args';
+import { createProbeHooks } from './probeHooks';
 import { runExperiment } from './runExperiment';
 
 async function main(argv: string[]): Promise<number> {
@@ -23,7 +24,8 @@ async function main(argv: string[]): Promise<number> {
   const backend = await setupNodeBackend(opts.backend);
   const data = await loadDatasetNode(opts.config.dataset);
   const emit = (line: Record<string, unknown>) => process.stdout.write(JSON.stringify(line) + '\n');
-  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages }, data, emit);
+  const hooks = createProbeHooks(opts.config, data);
+  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages }, data, emit, hooks);
   emit(summary);
   return 0;
 }

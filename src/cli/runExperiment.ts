@@ -12,10 +12,12 @@ import { Trainer } from '../ldae/trainer';
 export type Emit = (line: Record<string, unknown>) => void;
 
 export interface ExperimentHooks {
-  /** After each metrics window (e.g. a probe every K steps); may emit lines. */
+  /** On the built model before its first step (e.g. the random-init probe baseline); may emit lines. */
+  beforeTraining?(model: LdaeModel, emit: Emit): Promise<void>;
+  /** After each metrics window (e.g. a probe every K steps); may emit lines. Not counted as training time. */
   afterWindow?(step: number, model: LdaeModel, emit: Emit): Promise<void>;
   /** Extra summary fields computed on the trained model (e.g. probe accuracy, baselines). */
-  summaryFields?(model: LdaeModel): Promise<Record<string, unknown>>;
+  summaryFields?(model: LdaeModel, step: number, emit: Emit): Promise<Record<string, unknown>>;
 }
 
 export interface ExperimentRun {
@@ -51,7 +53,9 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
   });
 
   const trainer = new Trainer(model, train);
+  await hooks.beforeTraining?.(model, emit);
   const trainCpu0 = process.cpuUsage();
+  let hookCpuSeconds = 0;
   const windows: { steps: number; seconds: number; loss: number }[] = [];
   let trainSeconds = 0;
   try {
@@ -74,7 +78,11 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
           images_per_s: m.imagesPerSec,
           num_tensors: m.numTensors,
         });
-        await hooks.afterWindow?.(trainer.step, model, emit);
+        if (hooks.afterWindow) {
+          const hookCpu0 = process.cpuUsage();
+          await hooks.afterWindow(trainer.step, model, emit);
+          hookCpuSeconds += cpuSeconds(process.cpuUsage(hookCpu0));
+        }
         trainer.resetClock();
       }
     }
@@ -83,8 +91,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     const steadySteps = steady.reduce((s, w) => s + w.steps, 0);
     const steadySeconds = steady.reduce((s, w) => s + w.seconds, 0);
     const batch = Math.min(cfg.batchSize, train.shape[0]);
-    const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0));
-    const extra = (await hooks.summaryFields?.(model)) ?? {};
+    const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0)) - hookCpuSeconds;
+    const extra = (await hooks.summaryFields?.(model, trainer.step, emit)) ?? {};
     return {
       type: 'summary',
       preset: run.preset,

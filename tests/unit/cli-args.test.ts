@@ -11,6 +11,15 @@ describe('experiment CLI arguments', () => {
     expect(parseArgs([]).config.target).toBe('x0');
   });
 
+  it('--probe-every sets probeEvery, as --set probeEvery does; negative values are rejected', () => {
+    expect(parseArgs(['--probe-every', '250']).config.probeEvery).toBe(250);
+    expect(parseArgs(['--probe-every=0']).config.probeEvery).toBe(0);
+    expect(parseArgs(['--set', 'probeEvery=40']).config.probeEvery).toBe(40);
+    expect(parseArgs(['--probe-every', '250', '--set', 'probeEvery=40']).config.probeEvery).toBe(40);
+    expect(() => parseArgs(['--probe-every', '-5'])).toThrow(/probeEvery/);
+    expect(() => parseArgs(['--probe-every'])).toThrow(/--probe-every needs a value/);
+  });
+
   it('rejects bad arguments with a message naming the problem', () => {
     const bad: [string[], RegExp][] = [
       [['--bogus'], /unknown argument "--bogus"/],
