@@ -1,6 +1,6 @@
 // Start / Pause / Resume / Step / Reset, the keyboard-shortcut help and the phase progress bars.
 import { useState } from 'react';
-import { canStart, pauseTraining, resetTraining, resumeTraining, startTraining, stepTraining } from './store/actions';
+import { canStart, isActive, pauseTraining, resetTraining, resumeTraining, startTraining, stepTraining } from './store/actions';
 import { useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
 import { hasSession, useRunStore } from './store/runStore';
@@ -14,15 +14,14 @@ export function RunControls() {
   const config = useConfigStore((s) => s.config);
   useEngineStore((s) => s.dataset.meta); // re-render when the dataset arrives (canStart reads it)
   const [help, setHelp] = useState(false);
-  const busy = state === 'fitting-tokenizer' || state === 'probing';
-  const startable = canStart(config) && !busy && state !== 'running' && !(state === 'paused' && session);
+  const startable = canStart(config) && state !== 'fitting-tokenizer' && !isActive(state) && !(state === 'paused' && session);
   return (
     <div className="run-controls">
       <div className="run-buttons">
         <button type="button" className="primary" disabled={!startable} onClick={startTraining}>
           Start training
         </button>
-        <button type="button" disabled={state !== 'running'} onClick={pauseTraining}>
+        <button type="button" disabled={!isActive(state)} onClick={pauseTraining}>
           Pause training
         </button>
         <button type="button" disabled={!(state === 'paused' && session)} onClick={resumeTraining}>

@@ -1,23 +1,29 @@
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
+import { probeNow } from '../store/actions';
+import { hasSession, useRunStore } from '../store/runStore';
 import { pct } from './series';
 
 export function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
   const probes = useMetricsStore((s) => s.probes);
   const baselines = useMetricsStore((s) => s.baselines);
+  const session = useRunStore(hasSession);
   const refs = baselines
     ? [
-        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}`, color: '#7a3db8', dash: '6 3' },
-        { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3' },
-        { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#777', dash: '6 3' },
-        { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#777', dash: '2 3' },
+        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}`, color: '#7a3db8', dash: '6 3', at: 'insideTopLeft' },
+        { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3', at: 'insideBottomRight' },
+        { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#666', dash: '6 3', at: 'insideTopLeft' },
+        { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#666', dash: '2 3', at: 'insideBottomRight' },
       ]
     : [];
   return (
     <figure className="chart" data-testid="probe-chart" data-points={probes.length}>
       <figcaption>
         <span className="chart-title">Probe accuracy (test)</span>
-        <span className="muted">middle block, mean-pooled, BatchNorm; linear and kNN</span>
+        <span className="muted">middle block, mean-pooled, BatchNorm</span>
+        <button type="button" className="small" disabled={!session} onClick={probeNow}>
+          Evaluate probes now
+        </button>
       </figcaption>
       {probes.length === 0 && baselines === null ? (
         <p className="chart-empty">
@@ -40,7 +46,7 @@ export function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: num
                 stroke={r.color}
                 strokeDasharray={r.dash}
                 ifOverflow="extendDomain"
-                label={{ value: r.label, position: 'insideBottomLeft', fontSize: 10, fill: r.color }}
+                label={{ value: r.label, position: r.at as 'insideTopLeft', fontSize: 10, fill: r.color }}
               />
             ))}
             <Line type="linear" dataKey="linearTestAcc" name="linear probe" stroke="#c0392b" strokeWidth={2} dot isAnimationActive={false} />

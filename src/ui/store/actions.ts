@@ -33,8 +33,17 @@ export function startTraining(): void {
 
 export const restartWithNewSettings = startTraining;
 
+/** Training or evaluating probes inside the training loop: Pause applies (after the evaluation). */
+export function isActive(state: string): boolean {
+  return state === 'running' || state === 'probing';
+}
+
 export function pauseTraining(): void {
-  if (useRunStore.getState().state === 'running') send({ type: 'pause' });
+  if (isActive(useRunStore.getState().state)) send({ type: 'pause' });
+}
+
+export function probeNow(): void {
+  if (hasSession(useRunStore.getState())) send({ type: 'probe' });
 }
 
 export function resumeTraining(): void {
@@ -57,7 +66,7 @@ export function resetTraining(): void {
 /** Space: start when nothing runs, pause when running, resume when paused. */
 export function toggleTraining(): void {
   const run = useRunStore.getState();
-  if (run.state === 'running') pauseTraining();
+  if (isActive(run.state)) pauseTraining();
   else if (run.state === 'paused' && hasSession(run)) resumeTraining();
   else if (run.state === 'idle' || run.state === 'done' || run.state === 'error') startTraining();
 }
