@@ -17,7 +17,7 @@ export function LossChart({ xMax }: { xMax: number }) {
         </label>
       </figcaption>
       {loss.length === 0 ? (
-        <p className="chart-empty">The loss appears here once training starts (one point per metrics read-back).</p>
+        <p className="chart-empty">Press Start training (or Space): the loss appears here, one point per metrics read-back.</p>
       ) : (
         <ResponsiveContainer width="100%" height={210}>
           <LineChart data={loss} margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
