@@ -297,7 +297,9 @@ export interface ConvVaeFitOptions {
   onProgress?: (p: TokenizerFitProgress) => void;
 }
 
-export const CONV_VAE_FIT_DEFAULTS = { batchSize: 32, learningRate: 2e-3, readbackEvery: 25 };
+// Batch 16 at lr 3e-3 beat batch 32 at lr 2e-3 on held-out MSE (0.0075 vs 0.0080, d = 8, 1500 steps,
+// Fashion-MNIST) at 56 % of the CPU time (44 s vs 79 s on wasm).
+export const CONV_VAE_FIT_DEFAULTS = { batchSize: 16, learningRate: 3e-3, readbackEvery: 25 };
 
 /** Images used to measure the pixel normalisation and the latent RMS after fitting. */
 const STATS_IMAGES = 1024;
