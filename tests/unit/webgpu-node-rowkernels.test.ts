@@ -1,0 +1,76 @@
+// The WebGPU row kernels (src/ldae/model/webgpuKernels.ts: Sum, Mean, Softmax as one thread per
+// row) against tfjs' own webgpu kernels (the reference path) and the cpu backend, on dawn.node.
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installCounters } from '../../src/bench/counters';
+import { useWebGpuRowKernels } from '../../src/ldae/model/webgpuKernels';
+import { setupNodeBackend } from '../../src/node/backend';
+import { seededArray } from './modelHelpers';
+
+type Case = { name: string; shape: number[]; run: (x: tf.Tensor) => tf.Tensor };
+
+const CASES: Case[] = [
+  { name: 'mean over the last axis, keepDims (LayerNorm)', shape: [128, 16, 32], run: (x) => tf.mean(x, -1, true) },
+  { name: 'sum over the token axis, keepDims (adaLN gradient)', shape: [128, 16, 32], run: (x) => tf.sum(x, 1, true) },
+  { name: 'sum over axis 0 (bias gradient)', shape: [2048, 96], run: (x) => tf.sum(x, 0) },
+  { name: 'sum over two axes', shape: [8, 12, 10], run: (x) => tf.sum(x, [0, 2]) },
+  { name: 'softmax over 16 keys', shape: [256, 16, 16], run: (x) => tf.softmax(tf.mul(x, 4)) },
+  { name: 'few rows: tfjs kernel', shape: [4, 3000], run: (x) => tf.sum(x, -1) },
+];
+
+async function evaluate(c: Case): Promise<Float32Array> {
+  const x = tf.tensor(seededArray(c.shape.reduce((a, b) => a * b, 1), c.shape.length * 7 + c.shape[0]), c.shape);
+  const y = c.run(x);
+  const v = (await y.data()) as Float32Array;
+  tf.dispose([x, y]);
+  return v;
+}
+
+let cpu: Float32Array[];
+
+beforeAll(async () => {
+  await setupNodeBackend('cpu');
+  cpu = [];
+  for (const c of CASES) cpu.push(await evaluate(c));
+  await setupNodeBackend('webgpu');
+});
+
+afterAll(() => {
+  useWebGpuRowKernels(true);
+});
+
+describe('webgpu row kernels', () => {
+  it('agree with tfjs webgpu kernels and with cpu', async () => {
+    expect(useWebGpuRowKernels(false)).toBe(true);
+    const reference: Float32Array[] = [];
+    for (const c of CASES) reference.push(await evaluate(c));
+    useWebGpuRowKernels(true);
+    for (let i = 0; i < CASES.length; i++) {
+      const got = await evaluate(CASES[i]);
+      expect(got.length, CASES[i].name).toBe(cpu[i].length);
+      let maxRef = 0;
+      let maxCpu = 0;
+      for (let j = 0; j < got.length; j++) {
+        maxRef = Math.max(maxRef, Math.abs(got[j] - reference[i][j]));
+        maxCpu = Math.max(maxCpu, Math.abs(got[j] - cpu[i][j]));
+      }
+      expect(maxRef, CASES[i].name).toBeLessThan(1e-4);
+      expect(maxCpu, CASES[i].name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('run one GPU program per reduction where tfjs runs a transpose and a reduction', () => {
+    const x = tf.tensor(seededArray(128 * 16 * 32, 5), [128, 16, 32]);
+    const count = (on: boolean) => {
+      useWebGpuRowKernels(on);
+      const c = installCounters();
+      tf.tidy(() => tf.mean(x, -1, true));
+      const n = c.read().dispatches;
+      c.uninstall();
+      return n;
+    };
+    expect(count(true)).toBe(1);
+    expect(count(false)).toBeGreaterThanOrEqual(1);
+    x.dispose();
+  });
+});
