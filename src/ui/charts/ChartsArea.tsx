@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { useConfigStore } from '../store/configStore';
-import { useMetricsStore, FLUSHES_PER_SECOND } from '../store/metricsStore';
+import { FLUSHES_PER_SECOND, reportRenderMs, useMetricsStore } from '../store/metricsStore';
 import { useRunStore } from '../store/runStore';
 import { LossChart } from './LossChart';
 import { MetricsTable } from './MetricsTable';
@@ -15,7 +15,10 @@ export function ChartsArea() {
   const flushes = useMetricsStore((s) => s.flushes);
   // The x-axis follows the data (the end of a long run would squeeze the first steps into a sliver).
   const lastStep = useMetricsStore((s) => Math.max(s.loss[s.loss.length - 1]?.step ?? 0, s.probes[s.probes.length - 1]?.step ?? 0));
-  const xMax = Math.max(10, Math.ceil(lastStep * 1.05));
+  const xMax = niceCeil(Math.max(10, lastStep));
+  const renderStarted = useRef(0);
+  renderStarted.current = performance.now();
+  useLayoutEffect(() => reportRenderMs(performance.now() - renderStarted.current), [flushes]);
   return (
     <section className="panel charts" aria-labelledby="charts-heading" data-flushes={flushes}>
       <div className="section-head">
@@ -36,4 +39,10 @@ export function ChartsArea() {
       )}
     </section>
   );
+}
+
+/** The next of 1, 2, 5 x 10^k at or above v: the axis (and the probe chart) change rarely. */
+function niceCeil(v: number): number {
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((x) => x >= v) ?? 10 * p;
 }

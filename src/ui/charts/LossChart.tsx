@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
 import { shownLoss } from './series';
 
-export function LossChart({ xMax }: { xMax: number }) {
+export const LossChart = memo(function LossChart({ xMax }: { xMax: number }) {
   const loss = shownLoss(useMetricsStore((s) => s.loss));
   const [log, setLog] = useState(true);
   const positive = loss.every((p) => p.loss > 0);
@@ -40,4 +40,4 @@ export function LossChart({ xMax }: { xMax: number }) {
       )}
     </figure>
   );
-}
+});

@@ -1,10 +1,11 @@
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
 import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
 import { pct } from './series';
 
-export function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
+export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
   const probes = useMetricsStore((s) => s.probes);
   const baselines = useMetricsStore((s) => s.baselines);
   const session = useRunStore(hasSession);
@@ -56,4 +57,4 @@ export function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: num
       )}
     </figure>
   );
-}
+});

@@ -1,8 +1,9 @@
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
 import { shownLoss } from './series';
 
-export function ThroughputChart({ xMax }: { xMax: number }) {
+export const ThroughputChart = memo(function ThroughputChart({ xMax }: { xMax: number }) {
   const points = shownLoss(useMetricsStore((s) => s.loss));
   return (
     <figure className="chart" data-testid="throughput-chart">
@@ -27,4 +28,4 @@ export function ThroughputChart({ xMax }: { xMax: number }) {
       )}
     </figure>
   );
-}
+});

@@ -54,9 +54,23 @@ function withEma(p: MetricsPoint): LossPoint {
   return { ...p, lossEma: emaRaw / (1 - EMA_DECAY ** emaCount) };
 }
 
+/** Smoothed time the charts take to render one flush; flushes are spaced so rendering stays
+ *  under RENDER_SHARE of the main thread's time (never more often than FLUSHES_PER_SECOND). */
+let renderMs = 0;
+const RENDER_SHARE = 0.1;
+const MAX_INTERVAL_MS = 2000;
+
+export function reportRenderMs(ms: number): void {
+  renderMs = renderMs === 0 ? ms : 0.7 * renderMs + 0.3 * ms;
+}
+
+export function flushIntervalMs(): number {
+  return Math.min(MAX_INTERVAL_MS, Math.max(1000 / FLUSHES_PER_SECOND, renderMs / RENDER_SHARE));
+}
+
 function scheduleFlush(): void {
   if (timer !== null) return;
-  const wait = Math.max(0, 1000 / FLUSHES_PER_SECOND - (performance.now() - lastFlush));
+  const wait = Math.max(0, flushIntervalMs() - (performance.now() - lastFlush));
   timer = setTimeout(flush, wait);
 }
 
