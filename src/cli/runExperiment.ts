@@ -3,6 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedDataset } from '../data/types';
 import { buildModel, obtainTokenizer } from '../ldae/build';
+import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
+import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import type { ExperimentConfig } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
 import type { LdaeModel } from '../ldae/ldaeModel';
@@ -26,6 +28,8 @@ export interface ExperimentRun {
   backend: string;
   /** Use only the first N training images (0 = all). */
   trainImages: number;
+  /** Where fitted tokenizers are kept between runs (the CLI: .cache/tokenizers); none = always fit. */
+  tokenizerCache?: TokenizerCache;
 }
 
 const HELD_OUT_FOR_TOKENIZER = 1000;
@@ -36,8 +40,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
   const cpu0 = process.cpuUsage();
   const train = splitImages(data.train, run.trainImages > 0 ? run.trainImages : data.train.count);
   const heldOut = splitImages(data.test, HELD_OUT_FOR_TOKENIZER);
-  const fitted = await obtainTokenizer(cfg, train, null);
-  const tokSummary = await summarizeTokenizer(fitted.tokenizer, heldOut, fitted.fitSeconds, false);
+  const fitted = run.tokenizerCache ? await obtainTokenizerCached(cfg, train, run.tokenizerCache) : await obtainTokenizer(cfg, train, null);
+  const tokSummary = await summarizeTokenizer(fitted.tokenizer, heldOut, fitted.fitSeconds, fitted.fromCache);
   heldOut.dispose();
   const model = await buildModel(cfg, fitted.tokenizer, train);
   const summary = model.summary();
@@ -115,7 +119,9 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         variance_kept: tokSummary.varianceKept,
         recon_mse: tokSummary.reconMse,
         recon_psnr: tokSummary.reconPsnr,
+        // Restore time when from_cache (the original fit time is not stored in the cache).
         fit_seconds: tokSummary.fitSeconds,
+        from_cache: tokSummary.fromCache,
       },
       train_seconds: trainSeconds,
       wall_seconds: (performance.now() - t0) / 1000,
