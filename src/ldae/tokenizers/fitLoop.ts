@@ -71,6 +71,9 @@ export async function runFitLoop(opts: FitLoopOptions): Promise<FitCurvePoint[]>
         recon.dispose();
         curve.push({ step: step + 1, loss: l[0], reconMse: r[0] });
         opts.onProgress?.({ fraction: (step + 1) / steps, reconMse: r[0] });
+        // On wasm/cpu the readback resolves as a microtask: yield a macrotask so a worker can post
+        // the progress and take messages while a tokenizer fits (once per readback, ~4 ms at most).
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
       batch.dispose();
     }
