@@ -1,5 +1,5 @@
-// The WebGPU row kernels (src/ldae/model/webgpuKernels.ts: Sum, Mean, Softmax as one thread per
-// row) against tfjs' own webgpu kernels (the reference path) and the cpu backend, on dawn.node.
+// The WebGPU small-problem kernels (src/ldae/model/webgpuKernels.ts: Sum, Mean, Softmax as one
+// thread per row, small batched matmuls as one thread per output) against tfjs' own webgpu kernels (the reference path) and the cpu backend, on dawn.node.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCounters } from '../../src/bench/counters';
@@ -16,6 +16,11 @@ const CASES: Case[] = [
   { name: 'sum over two axes', shape: [8, 12, 10], run: (x) => tf.sum(x, [0, 2]) },
   { name: 'softmax over 16 keys', shape: [256, 16, 16], run: (x) => tf.softmax(tf.mul(x, 4)) },
   { name: 'few rows: tfjs kernel', shape: [4, 3000], run: (x) => tf.sum(x, -1) },
+  { name: 'attention scores Q K^T', shape: [64, 16, 8], run: (x) => tf.matMul(x, tf.add(x, 0.5), false, true) },
+  { name: 'attention output P V', shape: [64, 16, 16], run: (x) => tf.matMul(x, tf.slice(x, [0, 0, 0], [64, 16, 8])) },
+  { name: 'attention gradient P^T dO', shape: [64, 16, 16], run: (x) => tf.matMul(x, tf.mul(x, 2), true, false) },
+  { name: 'both transposed', shape: [32, 12, 12], run: (x) => tf.matMul(x, tf.sub(x, 1), true, true) },
+  { name: 'large matmul: tfjs kernel', shape: [2, 96, 96], run: (x) => tf.matMul(x, x) },
 ];
 
 async function evaluate(c: Case): Promise<Float32Array> {
@@ -39,7 +44,7 @@ afterAll(() => {
   useWebGpuRowKernels(true);
 });
 
-describe('webgpu row kernels', () => {
+describe('webgpu small-problem kernels', () => {
   it('agree with tfjs webgpu kernels and with cpu', async () => {
     expect(useWebGpuRowKernels(false)).toBe(true);
     const reference: Float32Array[] = [];
@@ -72,5 +77,24 @@ describe('webgpu row kernels', () => {
     expect(count(true)).toBe(1);
     expect(count(false)).toBeGreaterThanOrEqual(1);
     x.dispose();
+  });
+
+  it('take attention-sized batched matmuls and leave large ones to tfjs', () => {
+    useWebGpuRowKernels(true);
+    const backend = tf.backend() as unknown as { runWebGPUProgram: (p: { shaderKey: string }, ...rest: unknown[]) => unknown };
+    const run = backend.runWebGPUProgram;
+    const keys: string[] = [];
+    backend.runWebGPUProgram = function (this: unknown, p: { shaderKey: string }, ...rest: unknown[]) {
+      keys.push(p.shaderKey);
+      return run.call(this, p, ...rest);
+    };
+    try {
+      tf.tidy(() => tf.matMul(tf.ones([8, 16, 16]), tf.ones([8, 16, 16]), true, true));
+      expect(keys.filter((k) => k.includes('ldae_small_bmm')).length).toBe(1);
+      tf.tidy(() => tf.matMul(tf.ones([2, 128, 128]), tf.ones([2, 128, 128]), true, true));
+      expect(keys.filter((k) => k.includes('ldae_small_bmm')).length).toBe(1);
+    } finally {
+      backend.runWebGPUProgram = run;
+    }
   });
 });

@@ -1,12 +1,15 @@
-// WebGPU kernels for short rows: Sum and Mean over innermost axes, and Softmax, as one thread
-// per output row with a plain loop.
+// WebGPU kernels for small problems: Sum and Mean over innermost axes and Softmax as one thread
+// per output row with a plain loop, and batched matmuls of small matrices (attention's
+// [B*H, N, N] x [B*H, N, hd]) as one thread per output element.
 //
 // Why (measured with the bench's per-kernel breakdown, tf.profile on dawn.node/SwiftShader, micro
 // l-DAE step): tfjs-backend-webgpu 4.22 reduces each output row with a 64-thread workgroup and a
 // shared-memory tree (a workgroupBarrier per level), and its Softmax does the same. Our rows are
 // short (LayerNorm over W = 32..192, softmax over N = 16 tokens, adaLN sums over N) and there are
 // thousands of them, so almost every thread idles at barriers: Sum/Mean/Softmax took 18 of the
-// 34 s of kernel time of a step. A loop per row has no barrier and reads each row once.
+// 34 s of kernel time of a step. A loop per row has no barrier and reads each row once. With those
+// fixed, attention's batched 16x16 matmuls led (4.6 of 21 s): tfjs tiles them into 32x32
+// shared-memory tiles with barriers, mostly padding; a dot product per thread has neither.
 //
 // Only the cases that win are taken: float32, rows >= MIN_ROWS and row length <= MAX_ROW;
 // everything else (and every other dtype) goes to tfjs' own kernel, which stays registered as the
@@ -126,6 +129,67 @@ function softmaxKernel(original: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
+/** Batched matmuls whose matrices are all this small take the per-element kernel. */
+const SMALL_MATRIX = 64;
+
+class SmallBatchMatMulProgram implements WebGPUProgram {
+  variableNames = ['A', 'B'];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  uniforms = 'M : i32, K : i32, N : i32,';
+  size = true;
+
+  constructor(
+    batch: number,
+    m: number,
+    n: number,
+    private readonly transposeA: boolean,
+    private readonly transposeB: boolean,
+  ) {
+    this.outputShape = [batch, m, n];
+    this.shaderKey = `ldae_small_bmm_${transposeA}_${transposeB}`;
+    this.dispatchLayout = { x: [0, 1, 2] };
+    this.dispatch = [Math.ceil((batch * m * n) / WORKGROUP), 1, 1];
+  }
+
+  getUserCode(): string {
+    const a = this.transposeA ? 'bt * uniforms.K * uniforms.M + k * uniforms.M + i' : 'bt * uniforms.M * uniforms.K + i * uniforms.K + k';
+    const b = this.transposeB ? 'bt * uniforms.N * uniforms.K + j * uniforms.K + k' : 'bt * uniforms.K * uniforms.N + k * uniforms.N + j';
+    return `fn main(index : i32) {
+      if (index >= uniforms.size) { return; }
+      let j = index % uniforms.N;
+      let i = (index / uniforms.N) % uniforms.M;
+      let bt = index / (uniforms.N * uniforms.M);
+      var acc = 0.0;
+      for (var k = 0; k < uniforms.K; k = k + 1) { acc = acc + f32(A[${a}]) * f32(B[${b}]); }
+      setOutputAtIndex(index, acc);
+    }`;
+  }
+}
+
+function batchMatMulKernel(original: tf.KernelFunc): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const a = args.inputs.a as Info;
+    const b = args.inputs.b as Info;
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (a.shape.length !== 3 || b.shape.length !== 3 || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape[0] !== b.shape[0]) return original(args);
+    const [batch] = a.shape;
+    const m = transposeA ? a.shape[2] : a.shape[1];
+    const k = transposeA ? a.shape[1] : a.shape[2];
+    const n = transposeB ? b.shape[1] : b.shape[2];
+    if (Math.max(m, k, n) > SMALL_MATRIX || batch * m * n < MIN_ROWS) return original(args);
+    const backend = args.backend as unknown as WebGpuBackendLike;
+    return backend.runWebGPUProgram(new SmallBatchMatMulProgram(batch, m, n, transposeA, transposeB), [a, b], 'float32', [
+      { type: 'int32', data: [m] },
+      { type: 'int32', data: [k] },
+      { type: 'int32', data: [n] },
+    ]);
+  };
+}
+
 const originals = new Map<string, tf.KernelConfig>();
 
 /**
@@ -133,7 +197,7 @@ const originals = new Map<string, tf.KernelConfig>();
  * Idempotent; returns false when the webgpu backend's kernels are not registered (not imported).
  */
 export function useWebGpuRowKernels(on = true): boolean {
-  const names = ['Sum', 'Mean', 'Softmax'];
+  const names = ['Sum', 'Mean', 'Softmax', 'BatchMatMul'];
   if (names.some((n) => !tf.getKernel(n, 'webgpu'))) return false;
   for (const name of names) {
     const installed = originals.has(name);
@@ -142,7 +206,12 @@ export function useWebGpuRowKernels(on = true): boolean {
     tf.unregisterKernel(name, 'webgpu');
     if (on) {
       originals.set(name, current);
-      const kernelFunc = name === 'Softmax' ? softmaxKernel(current.kernelFunc) : reduceKernel(name === 'Sum' ? 'sum' : 'mean', current.kernelFunc);
+      const kernelFunc =
+        name === 'Softmax'
+          ? softmaxKernel(current.kernelFunc)
+          : name === 'BatchMatMul'
+            ? batchMatMulKernel(current.kernelFunc)
+            : reduceKernel(name === 'Sum' ? 'sum' : 'mean', current.kernelFunc);
       tf.registerKernel({ ...current, kernelFunc });
     } else {
       tf.registerKernel(originals.get(name)!);
