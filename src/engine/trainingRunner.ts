@@ -4,13 +4,15 @@
 // during training run at the next step boundary, never in the middle of a step.
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedDataset } from '../data/types';
-import { buildModel, obtainTokenizer, tokenizerKey } from '../ldae/build';
+import { buildModel } from '../ldae/build';
+import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
+import { MemoryTokenizerCache } from '../ldae/tokenizers/cache/memory';
+import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import { configProblems, type ExperimentConfig } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import { takeSnapshot } from '../ldae/snapshot';
 import { summarizeTokenizer } from '../ldae/tokenizerSummary';
-import type { SerializedTokenizer } from '../ldae/tokenizers/types';
 import { Trainer } from '../ldae/trainer';
 import type { EngineCommand, EngineEvent, RunState } from './protocol';
 import { ProbeCancelled, createRunProbes, type RunProbes } from './runProbes';
@@ -36,10 +38,14 @@ interface Session {
   cancelProbe: boolean;
 }
 
-export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: LoadedDataset): TrainingRunner {
+/** `tokenizerCache` keeps fitted tokenizers: IndexedDB in the worker, memory in tests. */
+export function createTrainingRunner(
+  post: (e: EngineEvent) => void,
+  dataset: LoadedDataset,
+  tokenizerCache: TokenizerCache = new MemoryTokenizerCache(),
+): TrainingRunner {
   let trainImages: tf.Tensor4D | null = null;
   let heldOut: tf.Tensor4D | null = null;
-  const tokenizerCache = new Map<string, SerializedTokenizer>();
   let session: Session | null = null;
   let loop: Promise<void> | null = null;
   /** Work that must not interleave with a training step; drained at step boundaries. */
@@ -74,11 +80,9 @@ export function createTrainingRunner(post: (e: EngineEvent) => void, dataset: Lo
     if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
   }
 
-  /** Fits (or restores from the in-memory cache) the tokenizer and posts its summary. */
+  /** Fits (or restores from the tokenizer cache) the tokenizer and posts its summary. */
   async function tokenizerFor(cfg: ExperimentConfig) {
-    const key = tokenizerKey(cfg);
-    const fitted = await obtainTokenizer(cfg, images(), tokenizerCache.get(key) ?? null, (p) => post({ type: 'tokenizerProgress', ...p }));
-    if (!fitted.fromCache) tokenizerCache.set(key, fitted.tokenizer.serialize());
+    const fitted = await obtainTokenizerCached(cfg, images(), tokenizerCache, (p) => post({ type: 'tokenizerProgress', ...p }));
     post({ type: 'tokenizerReady', summary: await summarizeTokenizer(fitted.tokenizer, testImages(), fitted.fitSeconds, fitted.fromCache) });
     return fitted.tokenizer;
   }

@@ -8,14 +8,11 @@ import type { LoadedDataset } from '../data/types';
 import { selectBackend } from './backend';
 import type { EngineCommand, EngineEvent } from './protocol';
 
-import { createTrainingRunner } from './trainingRunner';
+import { createTrainingRunner, type TrainingRunner } from './trainingRunner';
+import { IdbTokenizerCache } from './tokenizerCacheIdb';
 
-interface TrainingRunner {
-  handle(cmd: EngineCommand): Promise<void>;
-  dispose(): void;
-}
-type RunnerFactory = (post: (e: EngineEvent) => void, dataset: LoadedDataset) => TrainingRunner;
-const createRunner: RunnerFactory | null = createTrainingRunner;
+/** Fitted tokenizers persist across page loads in IndexedDB. */
+const tokenizerCache = new IdbTokenizerCache();
 
 const SAMPLES_PER_CLASS = 4;
 const PROGRESS_INTERVAL_MS = 50;
@@ -82,12 +79,11 @@ async function loadDataset(id: DatasetId): Promise<void> {
   dataset = loaded;
   const samples = sampleGrid(loaded.test, loaded.meta, loaded.meta.classNames.length, SAMPLES_PER_CLASS);
   post({ type: 'datasetLoaded', meta: loaded.meta, samples });
-  if (createRunner) runner = createRunner(post, loaded);
+  runner = createTrainingRunner(post, loaded, tokenizerCache);
 }
 
 async function forwardToRunner(cmd: EngineCommand): Promise<void> {
   await setup;
-  if (!createRunner) throw new Error('training engine not available yet');
   if (!dataset || !runner) throw new Error(`cannot ${cmd.type}: no dataset loaded`);
   await runner.handle(cmd);
 }

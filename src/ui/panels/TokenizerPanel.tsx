@@ -62,6 +62,10 @@ export function TokenizerPanel() {
   const readout = summary && (
     <span data-testid="variance-readout" className={stale ? 'stale' : undefined}>
       D = {summary.patchDim} · d = {summary.latentDim} · variance kept {(summary.varianceKept * 100).toFixed(1)} % · PSNR {summary.reconPsnr.toFixed(1)} dB
+      <span data-testid="tokenizer-origin" className="muted">
+        {' · '}
+        {summary.fromCache ? 'restored from cache' : `fitted in ${summary.fitSeconds.toFixed(1)} s`}
+      </span>
     </span>
   );
 
