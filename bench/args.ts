@@ -1,7 +1,9 @@
 // Command-line flags of `npm run bench`.
 import { MODEL_SIZES, type ModelSize } from '../src/ldae/config';
 
-export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
+export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
+/** Node's webgpu (dawn.node) runs only when named (node:webgpu): the browser's is the one users get. */
+const DEFAULT_NODE_BACKENDS: NodeBackend[] = ['wasm', 'cpu'];
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
@@ -25,32 +27,40 @@ export interface BenchArgs {
   profile: boolean;
   json: boolean;
   rebuild: boolean;
+  /** Extra Chromium flags (e.g. Vulkan on a real GPU); CHROMIUM_PATH picks the binary. */
+  chromiumArgs: string[];
+  /** Run tfjs' own webgpu kernels instead of ours (src/ldae/model/webgpuKernels.ts): the before. */
+  referenceKernels: boolean;
 }
 
 export const USAGE = `npm run bench -- [--json] [--backends wasm,cpu,webgpu,webgl | node:wasm,chromium:wasm,...]
   [--sizes micro,tiny,small] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
-  [--drift-budget 45] [--train-images 10000] [--no-app] [--app-seconds 10] [--app-timeout 90] [--profile] [--rebuild]
-Backends: wasm runs in Node and in Chromium, cpu in Node, webgpu and webgl in Chromium;
+  [--drift-budget 30] [--train-images 10000] [--no-app] [--app-seconds 10] [--app-timeout 60] [--profile] [--rebuild] [--reference-kernels]
+  [--chromium-args "--flag1 --flag2"]   (CHROMIUM_PATH=... picks the browser binary)
+Backends: wasm runs in Node and in Chromium, cpu in Node, webgpu and webgl in Chromium
+(node:webgpu: dawn.node over SwiftShader or Vulkan);
 prefix node: or chromium: to pick one side. A size whose steps would take longer than
 --budget seconds on a backend is skipped, and the output says so.`;
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {
-    node: [...NODE_BACKENDS],
+    node: [...DEFAULT_NODE_BACKENDS],
     browser: [...BROWSER_BACKENDS],
     sizes: [...MODEL_SIZES],
     steps: 20,
     warmup: 3,
     budgetS: 60,
     driftSteps: 1000,
-    driftBudgetS: 45,
+    driftBudgetS: 30,
     trainImages: 10000,
     app: true,
     appTrainS: 10,
-    appFirstStepTimeoutS: 90,
+    appFirstStepTimeoutS: 60,
     profile: false,
     json: false,
     rebuild: false,
+    chromiumArgs: [],
+    referenceKernels: false,
   };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -70,6 +80,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       case '--rebuild':
         a.rebuild = true;
         break;
+      case '--reference-kernels':
+        a.referenceKernels = true;
+        break;
       case '--no-app':
         a.app = false;
         break;
@@ -79,7 +92,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         a.browser = [];
         for (const name of names) {
           const [side, backend] = name.includes(':') ? name.split(':') : ['', name];
-          const toNode = (side === '' || side === 'node') && (NODE_BACKENDS as readonly string[]).includes(backend);
+          const toNode = (side === 'node' || (side === '' && backend !== 'webgpu')) && (NODE_BACKENDS as readonly string[]).includes(backend);
           const toBrowser = (side === '' || side === 'chromium') && (BROWSER_BACKENDS as readonly string[]).includes(backend);
           if (!toNode && !toBrowser) throw new Error(`unknown backend "${name}"\n${USAGE}`);
           if (toNode) a.node.push(backend as NodeBackend);
@@ -116,6 +129,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--app-seconds':
         a.appTrainS = num(flag, value(), 1);
+        break;
+      case '--chromium-args':
+        a.chromiumArgs.push(...(value() ?? '').split(/\s+/).filter(Boolean));
         break;
       case '--help':
       case '-h':

@@ -60,6 +60,7 @@ async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs
     driftSteps: String(args.driftSteps),
     driftBudget: String(args.driftBudgetS),
     trainImages: String(args.trainImages),
+    kernels: args.referenceKernels ? 'reference' : 'custom',
   });
   const { page } = await openApp(browser, server, `bench.html?${query}`);
   page.on('console', (m) => {
@@ -125,7 +126,7 @@ export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[
   if (backends.length === 0 && !args.app) return null;
   ensureBuilt(args.rebuild, log);
   const server = await startServer();
-  const browser = await launchBrowser();
+  const browser = await launchBrowser(args.chromiumArgs);
   try {
     const page: PageResult = backends.length ? await runBenchPage(browser, server, args, backends, log) : { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
     const app: AppMeasurement[] = [];

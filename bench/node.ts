@@ -4,6 +4,7 @@ import { loadDatasetNode } from '../src/data/loadNode';
 import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
 import { splitImages } from '../src/ldae/deviceData';
 import { benchTrainingStep, profileStep, type BenchRow, type Skipped } from '../src/bench/stepBench';
+import { setWebGpuRowKernels } from '../src/ldae/model/webgpuKernels';
 import { setupNodeBackend } from '../src/node/backend';
 import type { BenchArgs, NodeBackend } from './args';
 
@@ -25,6 +26,7 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
   const data = await loadDatasetNode(DEFAULT_CONFIG.dataset);
   for (const backend of backends) {
     await setupNodeBackend(backend);
+    setWebGpuRowKernels(!args.referenceKernels);
     const images = splitImages(data.train, args.trainImages);
     try {
       for (const size of args.sizes) {

@@ -1,7 +1,7 @@
 // The browser bench page (bench.html): runs the training-step benchmark in one worker per
 // backend, one backend after another, shows a table and leaves the result on window.__bench.
 // Query: ?backends=webgpu,webgl,wasm&sizes=micro,tiny,small&steps=20&warmup=3&budget=60
-//        &driftSteps=1000&driftBudget=45&trainImages=10000
+//        &driftSteps=1000&driftBudget=30&trainImages=10000&kernels=custom|reference
 import type { BackendName } from '../engine/protocol';
 import { MODEL_SIZES, type ModelSize } from '../ldae/config';
 import { formatTable } from './format';
@@ -30,8 +30,9 @@ function runBackend(backend: BackendName): Promise<Extract<BenchReply, { type: '
     warmup: num('warmup', 3),
     budgetS: num('budget', 60),
     driftSteps: num('driftSteps', 1000),
-    driftBudgetS: num('driftBudget', 45),
+    driftBudgetS: num('driftBudget', 30),
     trainImages: num('trainImages', 10000),
+    kernels: params.get('kernels') === 'reference' ? 'reference' : 'custom',
   };
   return new Promise((resolve) => {
     worker.onmessage = (ev: MessageEvent<BenchReply>) => {

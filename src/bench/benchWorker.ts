@@ -5,6 +5,7 @@ import { loadDatasetBrowser } from '../data/loadBrowser';
 import { describeAdapter, selectBackend } from '../engine/backend';
 import { DEFAULT_CONFIG } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
+import { setWebGpuRowKernels } from '../ldae/model/webgpuKernels';
 import type { BenchReply, BenchRequest } from './protocol';
 import { benchTrainingStep, type BenchRow, type Skipped } from './stepBench';
 
@@ -25,6 +26,7 @@ async function run(req: BenchRequest): Promise<void> {
     post({ type: 'error', backend: req.backend, message: `backend ${req.backend} unavailable: ${selection.failures.join('; ')}` });
     return;
   }
+  setWebGpuRowKernels(req.kernels !== 'reference');
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
   const data = await loadDatasetBrowser(DEFAULT_CONFIG.dataset, baseUrl);
   const images = splitImages(data.train, req.trainImages);

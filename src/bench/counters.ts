@@ -7,7 +7,9 @@
 //   and on GPU backends also synchronous reads a kernel makes on its own (backend.readSync
 //   outside an engine read). On wasm/cpu a kernel's readSync only views the backend's own CPU
 //   memory (wasm Slice and GatherV2 do it every call), so it is not a readback there;
-// - uploads: CPU -> device writes with data (backend.write with values).
+// - uploads: CPU -> device writes with data (backend.write with values) made outside a kernel
+//   (tensors from JS values, e.g. the scalar of every tf.mul(x, 0.5)); a cpu kernel writes its
+//   output that way too, which is not an upload.
 import * as tf from '@tensorflow/tfjs';
 
 export interface Counts {
@@ -60,8 +62,17 @@ export function installCounters(): Counters {
     inEngineRead++;
   };
   const leave = () => inEngineRead--;
+  let inKernel = 0;
   const undo = [
-    wrap(engine, 'runKernel', () => c.ops++),
+    wrap(
+      engine,
+      'runKernel',
+      () => {
+        c.ops++;
+        inKernel++;
+      },
+      () => inKernel--,
+    ),
     wrap(engine, 'read', enter, leave),
     wrap(engine, 'readSync', enter, leave),
     ...(gpuRun
@@ -72,7 +83,7 @@ export function installCounters(): Counters {
         ]
       : []),
     wrap(backend, 'write', (args) => {
-      if (args[0] !== null && args[0] !== undefined) c.uploads++;
+      if (inKernel === 0 && args[0] !== null && args[0] !== undefined) c.uploads++;
     }),
     ...(gpuRun ? [wrap(backend, gpuRun, () => c.dispatches++)] : []),
   ];

@@ -12,6 +12,8 @@ export interface BenchRequest {
   driftSteps: number;
   driftBudgetS: number;
   trainImages: number;
+  /** 'reference': tfjs' own webgpu kernels instead of ours (the before of an optimisation). */
+  kernels: 'custom' | 'reference';
 }
 
 export type BenchReply =

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCounters } from '../../src/bench/counters';
-import { useWebGpuRowKernels } from '../../src/ldae/model/webgpuKernels';
+import { setWebGpuRowKernels } from '../../src/ldae/model/webgpuKernels';
 import { setupNodeBackend } from '../../src/node/backend';
 import { seededArray } from './modelHelpers';
 
@@ -41,15 +41,15 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  useWebGpuRowKernels(true);
+  setWebGpuRowKernels(true);
 });
 
 describe('webgpu small-problem kernels', () => {
   it('agree with tfjs webgpu kernels and with cpu', async () => {
-    expect(useWebGpuRowKernels(false)).toBe(true);
+    expect(setWebGpuRowKernels(false)).toBe(true);
     const reference: Float32Array[] = [];
     for (const c of CASES) reference.push(await evaluate(c));
-    useWebGpuRowKernels(true);
+    setWebGpuRowKernels(true);
     for (let i = 0; i < CASES.length; i++) {
       const got = await evaluate(CASES[i]);
       expect(got.length, CASES[i].name).toBe(cpu[i].length);
@@ -67,7 +67,7 @@ describe('webgpu small-problem kernels', () => {
   it('run one GPU program per reduction where tfjs runs a transpose and a reduction', () => {
     const x = tf.tensor(seededArray(128 * 16 * 32, 5), [128, 16, 32]);
     const count = (on: boolean) => {
-      useWebGpuRowKernels(on);
+      setWebGpuRowKernels(on);
       const c = installCounters();
       tf.tidy(() => tf.mean(x, -1, true));
       const n = c.read().dispatches;
@@ -80,7 +80,7 @@ describe('webgpu small-problem kernels', () => {
   });
 
   it('take attention-sized batched matmuls and leave large ones to tfjs', () => {
-    useWebGpuRowKernels(true);
+    setWebGpuRowKernels(true);
     const backend = tf.backend() as unknown as { runWebGPUProgram: (p: { shaderKey: string }, ...rest: unknown[]) => unknown };
     const run = backend.runWebGPUProgram;
     const keys: string[] = [];

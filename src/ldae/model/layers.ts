@@ -1,6 +1,6 @@
 // Building blocks of the DiT block, with hand-written gradients where tfjs' defaults are slow.
 //
-// Why (measured with tfjs-backend-wasm 4.22, see src/node/modelBench.ts): the wasm backend runs
+// Why (measured with tfjs-backend-wasm 4.22, see `npm run bench -- --backends node:wasm --profile`): the wasm backend runs
 // matMul through XNNPACK only when neither operand is transposed and both have batch 1; with a
 // transpose flag it falls back to a naive loop ~15x slower, and the default matMul gradient uses
 // exactly those flags. Its 2D transpose is a naive strided loop, ~7x slower than the same

@@ -13,7 +13,7 @@
 //
 // Only the cases that win are taken: float32, rows >= MIN_ROWS and row length <= MAX_ROW;
 // everything else (and every other dtype) goes to tfjs' own kernel, which stays registered as the
-// reference path (`useWebGpuRowKernels(false)` puts it back; tests compare the two).
+// reference path (`setWebGpuRowKernels(false)` puts it back; tests compare the two).
 import * as tf from '@tensorflow/tfjs';
 // Type only: importing the backend package here would register it before navigator.gpu exists.
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -192,11 +192,24 @@ function batchMatMulKernel(original: tf.KernelFunc): tf.KernelFunc {
 
 const originals = new Map<string, tf.KernelConfig>();
 
+let enabled = true;
+
 /**
- * Installs (true, the default) or removes (false) the row kernels on the webgpu backend.
- * Idempotent; returns false when the webgpu backend's kernels are not registered (not imported).
+ * The reference-path switch (benchmarks, tests): false restores tfjs' own kernels and keeps them
+ * (later useWebGpuRowKernels() calls do nothing), true installs ours. Returns false when the
+ * webgpu backend's kernels are not registered (the backend was not imported).
  */
-export function useWebGpuRowKernels(on = true): boolean {
+export function setWebGpuRowKernels(on: boolean): boolean {
+  enabled = on;
+  return apply(on);
+}
+
+/** Installs the kernels unless switched off; idempotent, a no-op without the webgpu backend. */
+export function useWebGpuRowKernels(): boolean {
+  return apply(enabled);
+}
+
+function apply(on: boolean): boolean {
   const names = ['Sum', 'Mean', 'Softmax', 'BatchMatMul'];
   if (names.some((n) => !tf.getKernel(n, 'webgpu'))) return false;
   for (const name of names) {
