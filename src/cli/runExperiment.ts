@@ -56,8 +56,9 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     tokenizer: { kind: tokSummary.kind, d: tokSummary.latentDim, D: tokSummary.patchDim, variance_kept: tokSummary.varianceKept, recon_mse: tokSummary.reconMse },
   });
 
-  const trainer = new Trainer(model, train);
+  // Before the Trainer exists: its speed clock starts at construction.
   await hooks.beforeTraining?.(model, emit);
+  const trainer = new Trainer(model, train);
   const trainCpu0 = process.cpuUsage();
   let hookCpuSeconds = 0;
   const windows: { steps: number; seconds: number; loss: number }[] = [];
