@@ -13,6 +13,7 @@ const CASES: Case[] = [
   { name: 'mean over the last axis, keepDims (LayerNorm)', shape: [128, 16, 32], run: (x) => tf.mean(x, -1, true) },
   { name: 'sum over the token axis, keepDims (adaLN gradient)', shape: [128, 16, 32], run: (x) => tf.sum(x, 1, true) },
   { name: 'sum over axis 0 (bias gradient)', shape: [2048, 96], run: (x) => tf.sum(x, 0) },
+  { name: 'mean over two leading axes, keepDims', shape: [64, 16, 20], run: (x) => tf.mean(x, [0, 1], true) },
   { name: 'sum over two axes', shape: [8, 12, 10], run: (x) => tf.sum(x, [0, 2]) },
   { name: 'softmax over 16 keys', shape: [256, 16, 16], run: (x) => tf.softmax(tf.mul(x, 4)) },
   { name: 'few rows: tfjs kernel', shape: [4, 3000], run: (x) => tf.sum(x, -1) },

@@ -1,5 +1,6 @@
 // WebGPU kernels for small problems: Sum and Mean over innermost axes and Softmax as one thread
-// per output row with a plain loop, and batched matmuls of small matrices (attention's
+// per output row with a plain loop, Sum and Mean over leading axes (bias gradients) as one
+// thread per column, and batched matmuls of small matrices (attention's
 // [B*H, N, N] x [B*H, N, hd]) as one thread per output element.
 //
 // Why (measured with the bench's per-kernel breakdown, tf.profile on dawn.node/SwiftShader, micro
@@ -23,6 +24,9 @@ const MIN_ROWS = 64;
 /** Longer rows than this are better split across a workgroup. */
 const MAX_ROW = 1024;
 const WORKGROUP = 64;
+/** Column sums: at least this many columns (threads), columns at most this long. */
+const MIN_COLUMNS = 16;
+const MAX_COLUMN_LENGTH = 16384;
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 type Info = tf.TensorInfo;
@@ -75,6 +79,36 @@ class RowProgram implements WebGPUProgram {
   }
 }
 
+/** Column sums/means of x viewed as [rows, cols]: one thread per column, reads coalesced. */
+class ColumnProgram implements WebGPUProgram {
+  variableNames = ['x'];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  uniforms = 'rows : i32, cols : i32,';
+
+  constructor(
+    private readonly op: 'sum' | 'mean',
+    cols: number,
+  ) {
+    this.outputShape = [cols];
+    this.shaderKey = `ldae_col_${op}`;
+    this.dispatchLayout = { x: [0] };
+    this.dispatch = [Math.ceil(cols / WORKGROUP), 1, 1];
+  }
+
+  getUserCode(): string {
+    return `fn main(col : i32) {
+      if (col >= uniforms.cols) { return; }
+      var acc = 0.0;
+      for (var r = 0; r < uniforms.rows; r = r + 1) { acc = acc + f32(x[r * uniforms.cols + col]); }
+      setOutputAtIndex(col, ${this.op === 'mean' ? 'acc / f32(uniforms.rows)' : 'acc'});
+    }`;
+  }
+}
+
 function runRows(backend: WebGpuBackendLike, op: 'sum' | 'mean' | 'softmax', x: Info, rows: number, cols: number): Info {
   return backend.runWebGPUProgram(new RowProgram(op, rows, cols), [x], 'float32', [
     { type: 'int32', data: [rows] },
@@ -100,16 +134,29 @@ function reduceKernel(op: 'sum' | 'mean', original: tf.KernelFunc): tf.KernelFun
     const axes = tf.util.parseAxisParam(axis, x.shape);
     const cols = axes.reduce((p, a) => p * x.shape[a], 1);
     const rows = tf.util.sizeFromShape(x.shape) / Math.max(cols, 1);
-    if (!fits(x, rows, cols) || axes.length === 0) return original(args);
+    if (axes.length === 0 || x.dtype !== 'float32') return original(args);
     const b = backend as unknown as WebGpuBackendLike;
+    const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+    const reshaped = (r: Info) => {
+      const out = kernel('Reshape').kernelFunc({ inputs: { x: r }, backend, attrs: { shape: outShape } }) as Info;
+      b.disposeData(r.dataId);
+      return out;
+    };
+    // Leading axes (a bias gradient: sum over the batch*token rows): column sums, no transpose.
+    if (axes.every((a, i) => a === i) && rows >= MIN_COLUMNS && cols <= MAX_COLUMN_LENGTH) {
+      return reshaped(
+        b.runWebGPUProgram(new ColumnProgram(op, rows), [x], 'float32', [
+          { type: 'int32', data: [cols] },
+          { type: 'int32', data: [rows] },
+        ]),
+      );
+    }
+    if (!fits(x, rows, cols)) return original(args);
     const perm = tf.backend_util.getAxesPermutation(axes, rank);
     const input = perm ? (kernel('Transpose').kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as Info) : x;
     const reduced = runRows(b, op, input, rows, cols);
     if (perm) b.disposeData(input.dataId);
-    const outShape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
-    const out = kernel('Reshape').kernelFunc({ inputs: { x: reduced }, backend, attrs: { shape: outShape } }) as Info;
-    b.disposeData(reduced.dataId);
-    return out;
+    return reshaped(reduced);
   };
 }
 
