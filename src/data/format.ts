@@ -6,7 +6,7 @@
 //   N bytes      uint8 labels, train split then test split (N = trainCount + testCount)
 //   N*h*w*c      uint8 pixels [N, h, w, c], train split then test split
 import type { DatasetId } from '../ldae/config';
-import type { Split } from './types';
+import type { LoadedDataset, Split } from './types';
 
 export const ASSET_MAGIC = 'LDAE';
 export const ASSET_FORMAT_VERSION = 1;
@@ -96,4 +96,10 @@ export function decodeAsset(bytes: Uint8Array): DecodedAsset {
       images: bytes.subarray(pixelsAt + trainCount * px, expected),
     },
   };
+}
+
+/** A decoded asset as the engine sees it, with how it arrived (bytes on the wire, decode time). */
+export function toLoadedDataset({ header, train, test }: DecodedAsset, transferBytes: number, decodeMs: number): LoadedDataset {
+  const { id, name, height, width, channels, classNames, trainCount, testCount } = header;
+  return { meta: { id, name, height, width, channels, classNames, trainCount, testCount, transferBytes, decodeMs }, train, test };
 }

@@ -2,7 +2,7 @@
 // gunzips it with DecompressionStream as it arrives and decodes it. Measures transfer bytes and
 // the decode time after the last byte arrived.
 import type { DatasetId } from '../ldae/config';
-import { decodeAsset, hasAssetMagic } from './format';
+import { decodeAsset, hasAssetMagic, toLoadedDataset } from './format';
 import { assetPath } from './registry';
 import type { LoadedDataset } from './types';
 
@@ -88,23 +88,8 @@ export async function loadDatasetBrowser(id: DatasetId, baseUrl: string, onProgr
   onProgress?.(0, totalBytes);
   const { raw, receivedBytes, arrivedAt } = await receive(response.body, (n) => onProgress?.(n, totalBytes));
   if (!hasAssetMagic(raw)) throw new Error(`${url} is not a dataset asset (neither gzip nor LDAE bytes)`);
-  const { header, train, test } = decodeAsset(raw);
+  const decoded = decodeAsset(raw);
   const decodeMs = performance.now() - arrivedAt;
-  if (header.id !== id) throw new Error(`asset ${url} holds dataset ${header.id}, expected ${id}`);
-  return {
-    meta: {
-      id: header.id,
-      name: header.name,
-      height: header.height,
-      width: header.width,
-      channels: header.channels,
-      classNames: header.classNames,
-      trainCount: header.trainCount,
-      testCount: header.testCount,
-      transferBytes: receivedBytes,
-      decodeMs,
-    },
-    train,
-    test,
-  };
+  if (decoded.header.id !== id) throw new Error(`asset ${url} holds dataset ${decoded.header.id}, expected ${id}`);
+  return toLoadedDataset(decoded, receivedBytes, decodeMs);
 }

@@ -1,22 +1,11 @@
 // The built app in headless Chromium: WebGPU is chosen (SwiftShader counts), real images are
 // drawn, sizes are shown, forced and bad URL parameters behave, a failed asset can be retried.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/data/registry';
-import { backendStatus, canvasStats, datasetReady, launchBrowser, openApp, startServer, type AppServer } from './harness';
+import { backendStatus, canvasStats, datasetReady, launchBrowser, openApp } from './harness';
+import { useAppSuite } from './suite';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppSuite();
 
 async function expectRealImages(page: Parameters<typeof canvasStats>[0]) {
   const stats = await canvasStats(page, '[data-testid="dataset-grid"]');
@@ -29,7 +18,7 @@ async function expectRealImages(page: Parameters<typeof canvasStats>[0]) {
 
 describe('foundation (headless Chromium)', () => {
   it('default: Backend: webgpu and the Fashion-MNIST grid with sizes', async () => {
-    const { page, openedAt, pageErrors } = await openApp(browser, server);
+    const { page, openedAt, pageErrors } = await openApp(app.browser, app.server);
     const status = await backendStatus(page);
     // Fails when WebGPU silently fell back to webgl/wasm/cpu.
     expect(status).toContain('Backend: webgpu');
@@ -49,7 +38,7 @@ describe('foundation (headless Chromium)', () => {
   });
 
   it('?backend=wasm runs on wasm and switching to MNIST works', async () => {
-    const { page } = await openApp(browser, server, '?backend=wasm');
+    const { page } = await openApp(app.browser, app.server, '?backend=wasm');
     expect(await backendStatus(page)).toContain('Backend: wasm');
     await datasetReady(page);
     await page.getByRole('combobox', { name: 'Dataset' }).selectOption('mnist');
@@ -63,7 +52,7 @@ describe('foundation (headless Chromium)', () => {
   });
 
   it('unknown ?dataset= and ?backend= show a message and use the defaults', async () => {
-    const { page } = await openApp(browser, server, '?dataset=cifar-99&backend=quantum');
+    const { page } = await openApp(app.browser, app.server, '?dataset=cifar-99&backend=quantum');
     const notice = page.getByTestId('url-problems');
     await notice.waitFor({ timeout: 30_000 });
     const text = (await notice.textContent()) ?? '';
@@ -76,14 +65,14 @@ describe('foundation (headless Chromium)', () => {
   });
 
   it('a dataset asset that fails to load shows an error with Retry, and Retry loads it', async () => {
-    const context = await browser.newContext();
+    const context = await app.browser.newContext();
     const page = await context.newPage();
     let failures = 0;
     await context.route(`**/${assetPath('mnist')}`, async (route) => {
       if (failures++ === 0) await route.fulfill({ status: 503, body: 'unavailable' });
       else await route.continue();
     });
-    await page.goto(new URL('?dataset=mnist&backend=cpu', server.url).href);
+    await page.goto(new URL('?dataset=mnist&backend=cpu', app.server.url).href);
     const alert = page.getByRole('alert').filter({ hasText: 'Could not load MNIST' });
     await alert.waitFor({ timeout: 60_000 });
     expect(await alert.textContent()).toContain('503');
@@ -99,7 +88,7 @@ describe('foundation: no WebGPU in the browser', () => {
   it('forced ?backend=webgpu says it failed and falls back instead of a blank page', async () => {
     const noGpu = await launchBrowser(['--disable-webgpu'], ['--enable-unsafe-webgpu']);
     try {
-      const { page } = await openApp(noGpu, server, '?backend=webgpu&dataset=mnist');
+      const { page } = await openApp(noGpu, app.server, '?backend=webgpu&dataset=mnist');
       const status = await backendStatus(page);
       expect(status).toMatch(/Backend: (webgl|wasm|cpu)/);
       expect(await page.locator('.status-warning').textContent()).toMatch(/forced backend webgpu failed/);

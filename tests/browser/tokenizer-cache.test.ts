@@ -1,24 +1,13 @@
 // Fitted tokenizers persist in IndexedDB: after a reload, the same tokenizer is restored, not refitted.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetReady, launchBrowser, openApp, startServer, type AppServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { datasetReady, openApp } from './harness';
+import { useAppSuite } from './suite';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppSuite();
 
 describe('tokenizer cache (IndexedDB)', () => {
   it('a reload restores the fitted PCA tokenizer from the cache', async () => {
-    const { page, pageErrors } = await openApp(browser, server, '?backend=wasm&dataset=mnist&latentDim=5');
+    const { page, pageErrors } = await openApp(app.browser, app.server, '?backend=wasm&dataset=mnist&latentDim=5');
     await datasetReady(page);
     const origin = page.getByTestId('tokenizer-origin');
     await origin.filter({ hasText: /fitted in/ }).waitFor({ timeout: 120_000 });

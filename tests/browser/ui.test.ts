@@ -1,22 +1,12 @@
 // The playground UI in headless Chromium on SwiftShader WebGPU with a micro model: the training
 // loop end to end (live loss, pause/resume/step, data table = chart, latent dimension, restart,
 // probe), presets and validation, and main-thread long tasks while training.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backendStatus, datasetReady, launchBrowser, openApp, startServer, type AppServer } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { backendStatus, datasetReady, openApp } from './harness';
+import { useAppSuite } from './suite';
 
-let server: AppServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useAppSuite();
 
 /** Micro model, tiny batch, a metrics point every step, a probe every few steps on small subsets. */
 const MICRO_RUN =
@@ -51,14 +41,14 @@ async function waitState(page: Page, text: string, timeoutMs = 60_000): Promise<
 
 describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', () => {
   it('trains live: loss points, pause, step, resume, table = chart, latent dimension and restart, probe, no console errors', async () => {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 } });
     await context.addInitScript(RECORD_LONG_TASKS);
     const page = await context.newPage();
     const consoleLines: string[] = [];
     const pageErrors: string[] = [];
     page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(new URL(MICRO_RUN, server.url).href);
+    await page.goto(new URL(MICRO_RUN, app.server.url).href);
     const t0 = Date.now();
     expect(await backendStatus(page)).toContain('Backend: webgpu');
     await datasetReady(page);
@@ -149,7 +139,7 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
   });
 
   it('presets set every objective knob, the URL mirrors the config, problems show inline, usable at 768 px', async () => {
-    const { page, pageErrors } = await openApp(browser, server, '?dataset=mnist');
+    const { page, pageErrors } = await openApp(app.browser, app.server, '?dataset=mnist');
     await page.setViewportSize({ width: 768, height: 900 });
     await datasetReady(page);
     const preset = page.getByRole('combobox', { name: 'Preset' });
