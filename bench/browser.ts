@@ -1,13 +1,18 @@
-// The Chromium side of the benchmark: builds the app when dist/ is missing or older than the
-// sources, serves it with vite preview, runs bench.html (one worker per backend) in headless
+// The Chromium side of the benchmark: builds the app into bench/out/dist (its own copy: other
+// engineers' `npm run build` replaces dist/ and its hashed worker files while a bench runs) when
+// missing or older than the sources, serves it with vite preview, runs bench.html (one worker per backend) in headless
 // Chromium, and measures the real app: time from page open to the first finished training step
 // and main-thread long tasks while it trains.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { preview } from 'vite';
 import type { PageResult } from '../src/bench/protocol';
-import { REPO_ROOT, launchBrowser, openApp, startServer, type AppServer } from '../tests/browser/harness';
+import { REPO_ROOT, launchBrowser, openApp, type AppServer } from '../tests/browser/harness';
+
+const BENCH_DIST = join(REPO_ROOT, 'bench', 'out', 'dist');
 import type { BenchArgs, BrowserBackend } from './args';
 
 export interface AppMeasurement {
@@ -40,14 +45,46 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `npm run build` (datasets + vite build) unless dist/ is newer than src/ and the pages. */
+/** Datasets + vite build into BENCH_DIST unless it is newer than src/ and the pages. */
 export function ensureBuilt(rebuild: boolean, log: (line: string) => void): void {
-  const built = join(REPO_ROOT, 'dist', 'bench.html');
+  const built = join(BENCH_DIST, 'bench.html');
   const sources = Math.max(newestMtime(join(REPO_ROOT, 'src')), ...['index.html', 'bench.html', 'vite.config.ts'].map((f) => statSync(join(REPO_ROOT, f)).mtimeMs));
   if (!rebuild && existsSync(built) && statSync(built).mtimeMs > sources) return;
-  log('building the app (npm run build) ...');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+  log(`building the app into ${BENCH_DIST} ...`);
+  for (const cmd of [
+    ['npm', 'run', 'prepare-data'],
+    ['npx', 'vite', 'build', '--outDir', BENCH_DIST, '--emptyOutDir', '--logLevel', 'warn'],
+  ]) {
+    const r = spawnSync(cmd[0], cmd.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** vite preview of BENCH_DIST (with vite.config.ts's COOP/COEP headers). */
+async function startBenchServer(): Promise<AppServer> {
+  const port = await freePort();
+  const server = await preview({
+    root: REPO_ROOT,
+    logLevel: 'warn',
+    build: { outDir: BENCH_DIST },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((res, rej) => server.httpServer.close((e) => (e ? rej(e) : res()))),
+  };
 }
 
 async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs, backends: BrowserBackend[], log: (line: string) => void): Promise<PageResult> {
@@ -125,7 +162,7 @@ async function measureApp(browser: Browser, server: AppServer, query: string, tr
 export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[], log: (line: string) => void): Promise<BrowserBenchResult | null> {
   if (backends.length === 0 && !args.app) return null;
   ensureBuilt(args.rebuild, log);
-  const server = await startServer();
+  const server = await startBenchServer();
   const browser = await launchBrowser(args.chromiumArgs);
   try {
     const page: PageResult = backends.length ? await runBenchPage(browser, server, args, backends, log) : { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
