@@ -1,5 +1,6 @@
-// The probes of one training session in the worker: fixed probe sets, the baselines (once, on the
-// untrained model, cached per dataset / split / seed / architecture), and evaluations every
+// The probes of one training session in the worker: fixed probe sets, the baselines (once, before
+// the first evaluation, on a fresh model at the run's random init; cached per dataset / split /
+// seed / architecture), and evaluations every
 // probeEvery steps, on demand and at the end of the run. Progress goes out as probeProgress
 // events; an evaluation can be cancelled between batches (its tensors are freed either way).
 import type { LoadedDataset } from '../data/types';
@@ -32,8 +33,11 @@ export interface RunProbes {
   requested: boolean;
   /** Whether an evaluation is due after `step` completed steps. */
   due(step: number): boolean;
-  /** Raw-pixel and random-init baselines; `model` must not have taken a step (cache hits excepted). */
-  baselines(model: LdaeModel, modelStep: number, cancelled: () => boolean): Promise<Baselines>;
+  /**
+   * Raw-pixel and random-init baselines. `createRandomInit` builds a fresh model from the run's
+   * config and seed, identical to the session's model before its first step, and is disposed after.
+   */
+  baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean): Promise<Baselines>;
   evaluate(model: LdaeModel, step: number, cancelled: () => boolean): Promise<ProbeResult>;
 }
 
@@ -66,12 +70,11 @@ export function createRunProbes(
       if (step >= cfg.steps) return true;
       return cfg.probeEvery > 0 && step > 0 && step % cfg.probeEvery === 0;
     },
-    async baselines(model, modelStep, cancelled) {
+    async baselines(createRandomInit, cancelled) {
       this.baselinesTried = true;
       const measured = await computeBaselines(cfg, probeSets(), settings(cancelled), async () => {
-        if (modelStep > 0) throw new Error('the random-init baseline needs the model before its first training step');
-        // The session's own model, not yet stepped: the same architecture and seed at random init.
-        return { extract: (x) => model.features(x, cfg.probeT), dispose: () => {} };
+        const model = await createRandomInit();
+        return { extract: (x) => model.features(x, cfg.probeT), dispose: () => model.dispose() };
       }, cache);
       return {
         rawPixel: { linearTestAcc: measured.rawPixel.linearTestAcc, knnTestAcc: measured.rawPixel.knnTestAcc },

@@ -149,7 +149,6 @@ export function createTrainingRunner(
   /** Trains until untilStep, a pause or a stop; returns the state to report. */
   async function trainLoop(s: Session, untilStep: number): Promise<RunState> {
     const { trainer, cfg } = s;
-    if (!s.probes.baselinesTried) await runBaselines(s);
     trainer.resetClock();
     postState('running');
     while (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) {
@@ -173,15 +172,21 @@ export function createTrainingRunner(
     return s.stopRequested || trainer.step >= cfg.steps ? 'done' : 'paused';
   }
 
+  /** The session's model as it was before its first step: same config, same seed, fresh weights. */
+  async function randomInitModel(cfg: ExperimentConfig): Promise<LdaeModel> {
+    const { tokenizer } = await obtainTokenizerCached(cfg, images(), tokenizerCache);
+    return buildModel(cfg, tokenizer, images());
+  }
+
   /**
-   * Baselines before the first step (the untrained model is the random-init line). A failure is
-   * reported with where 'probe' and pauses the run; it is not retried, so training can go on.
+   * Baselines before the first evaluation, so training starts at once. A failure is reported with
+   * where 'probe' and pauses the run; it is not retried, so training can go on.
    */
   async function runBaselines(s: Session): Promise<void> {
     postState('probing');
     s.cancelProbe = false;
     try {
-      post({ type: 'baselines', baselines: await s.probes.baselines(s.model, s.trainer.step, () => s.cancelProbe) });
+      post({ type: 'baselines', baselines: await s.probes.baselines(() => randomInitModel(s.cfg), () => s.cancelProbe) });
     } catch (e) {
       s.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
       if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
@@ -190,6 +195,8 @@ export function createTrainingRunner(
 
   /** One evaluation at the current step; a failure pauses the run and loses nothing else. */
   async function runProbe(s: Session): Promise<void> {
+    if (!s.probes.baselinesTried) await runBaselines(s);
+    if (s.stopRequested || s.cancelProbe) return;
     postState('probing');
     s.cancelProbe = false;
     try {

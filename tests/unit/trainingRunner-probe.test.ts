@@ -1,4 +1,5 @@
-// The probe inside the training runner: baselines before the first step, evaluations every
+// The probe inside the training runner: training starts at once, baselines just before the first
+// evaluation (on a fresh model at the run's random init), evaluations every
 // probeEvery steps and at the end (not twice at the same step), on demand when paused, a stop
 // that cancels an evaluation, and no tensors left behind.
 import * as tf from '@tensorflow/tfjs';
@@ -59,7 +60,7 @@ const probes = (events: EngineEvent[]): ProbeResult[] => events.flatMap((e) => (
 const inUnit = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
 
 describe('training runner probes', () => {
-  it('posts baselines before training, probes every probeEvery steps and at the end, on demand, without leaks', async () => {
+  it('starts training at once, posts baselines before the first probe, probes every probeEvery steps and at the end, on demand, without leaks', async () => {
     const before = tf.memory().numTensors;
     const { events, post, next } = recorder();
     const runner = createTrainingRunner(post, data);
@@ -70,7 +71,9 @@ describe('training runner probes', () => {
     const types = events.map((e) => e.type);
     const baselinesAt = types.indexOf('baselines');
     expect(baselinesAt).toBeGreaterThan(-1);
-    expect(baselinesAt).toBeLessThan(types.indexOf('metrics'));
+    // Training does not wait for the baselines; they come before the first evaluation.
+    expect(types.indexOf('metrics')).toBeLessThan(baselinesAt);
+    expect(baselinesAt).toBeLessThan(types.indexOf('probe'));
     const { baselines } = events[baselinesAt] as Extract<EngineEvent, { type: 'baselines' }>;
     for (const b of [baselines.rawPixel, baselines.randomInit]) {
       expect(inUnit(b.linearTestAcc) && inUnit(b.knnTestAcc)).toBe(true);
