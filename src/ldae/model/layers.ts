@@ -36,10 +36,13 @@ export const linear = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tens
       const [m, k] = xs.shape;
       const n = dy.shape[1];
       const dx = tf.matMul(dy, transpose2d(ws));
-      // dW = x^T dy; transpose whichever activation is smaller.
-      const dw = k <= n ? tf.matMul(transpose2d(xs), dy) : transpose2d(tf.matMul(transpose2d(dy), xs));
-      const db = tf.reshape(tf.matMul(tf.ones([1, m]), dy), [n]);
-      return [dx, dw, db];
+      // dW = x^T dy. XNNPACK packs the right operand on every call (it caches packed weights by
+      // tensor id; activations are new each step) and packing costs more than a 3D transpose, so
+      // the smaller activation goes on the right and the larger one is transposed.
+      // The bias gradient reuses dy's packing (ones-row matmul right after) or its transpose.
+      if (k >= n) return [dx, tf.matMul(transpose2d(xs), dy), tf.reshape(tf.matMul(tf.ones([1, m]), dy), [n])];
+      const dyT = transpose2d(dy);
+      return [dx, transpose2d(tf.matMul(dyT, xs)), tf.sum(dyT, 1)];
     },
   };
 }) as unknown as CustomGradFn) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;

@@ -6,9 +6,14 @@
 // Layout of m, v: 'flat' (one vector for all parameters: a dozen kernels per step plus one
 // split, best where each kernel launch costs, i.e. GPUs) or 'per-variable' (a dozen kernels
 // per variable, no split: on wasm every slice copies its whole source tensor, which makes the
-// split 5x slower than the per-variable kernels). Default: per-variable on wasm/cpu, else flat.
+// split 5x slower than the per-variable kernels) or 'wasm-fused' (per-variable moments, and the
+// whole update is one JS kernel on the wasm heap, adamwWasmFused.ts: wasm only). Default:
+// wasm-fused on wasm, per-variable on cpu, else flat. The tfjs-op layouts are the reference.
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamWUpdate } from './adamwWasmFused';
 import { type LrSchedule, lrTensor } from './schedule';
+
+export type AdamWLayout = 'flat' | 'per-variable' | 'wasm-fused';
 
 export interface AdamWOptions {
   schedule: LrSchedule;
@@ -20,7 +25,7 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Clip the global gradient L2 norm to this value; 0 disables clipping. */
   gradClip?: number;
-  layout?: 'flat' | 'per-variable';
+  layout?: AdamWLayout;
 }
 
 export interface AdamW {
@@ -36,6 +41,8 @@ export interface AdamW {
   readonly lastLr: tf.Scalar;
   /** Number of steps taken. */
   readonly steps: number;
+  /** The first and second moments (one entry, flat, or one per variable); for tests. */
+  readonly moments: { m: tf.Variable[]; v: tf.Variable[] };
   dispose(): void;
 }
 
@@ -45,7 +52,9 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   const epsilon = options.epsilon ?? 1e-8;
   const weightDecay = options.weightDecay ?? 0;
   const gradClip = options.gradClip ?? 0;
-  const layout = options.layout ?? (['wasm', 'cpu'].includes(tf.getBackend()) ? 'per-variable' : 'flat');
+  const backend = tf.getBackend();
+  const layout: AdamWLayout = options.layout ?? (backend === 'wasm' ? 'wasm-fused' : backend === 'cpu' ? 'per-variable' : 'flat');
+  if (layout === 'wasm-fused' && backend !== 'wasm') throw new Error(`AdamW: layout 'wasm-fused' needs the wasm backend, not ${backend}`);
   const sizes = variables.map((x) => x.size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const momentShapes = layout === 'flat' ? [[total]] : variables.map((x) => x.shape);
@@ -60,6 +69,18 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
     list.forEach((g, i) => {
       if (g === undefined) throw new Error(`AdamW: no gradient for variable ${variables[i].name}`);
     });
+    if (layout === 'wasm-fused') {
+      const gradNorm = tf.tidy(() => {
+        const lr = lrTensor(options.schedule, stepVar);
+        const t = tf.add(stepVar, 1) as tf.Scalar;
+        const norm = fusedAdamWUpdate(variables, list, m, v, lr, t, { beta1, beta2, epsilon, weightDecay, gradClip });
+        stepVar.assign(t);
+        lrVar.assign(lr);
+        return norm;
+      });
+      steps++;
+      return gradNorm;
+    }
     const gradNorm = tf.tidy(() => {
       const flatGrad = tf.concat(list.map((g) => tf.reshape(g, [-1])));
       const norm = tf.sqrt(tf.sum(tf.square(flatGrad))) as tf.Scalar;
@@ -106,6 +127,9 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
     },
     get steps() {
       return steps;
+    },
+    get moments() {
+      return { m, v };
     },
     dispose() {
       tf.dispose([...m, ...v, stepVar, lrVar]);
