@@ -2,12 +2,12 @@
 // pauses, and resume trains on to the end.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/data/types';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { createTrainingRunner } from '../../src/engine/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';
+import { fashionSlice } from './runnerHelpers';
 
 const failAtStep = { step: -1 };
 
@@ -35,13 +35,7 @@ let data: LoadedDataset;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
-  const full = await loadDatasetNode('fashion-mnist');
-  const px = 28 * 28;
-  data = {
-    meta: full.meta,
-    train: { images: full.train.images.subarray(0, 1024 * px), labels: full.train.labels.subarray(0, 1024), count: 1024 },
-    test: { images: full.test.images.subarray(0, 256 * px), labels: full.test.labels.subarray(0, 256), count: 256 },
-  };
+  data = await fashionSlice(1024, 256);
 });
 
 const cfg: ExperimentConfig = {

@@ -4,24 +4,18 @@
 // that cancels an evaluation, and no tensors left behind.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/data/types';
 import type { EngineEvent, ProbeResult } from '../../src/engine/protocol';
 import { createTrainingRunner } from '../../src/engine/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';
+import { fashionSlice, isState, recorder } from './runnerHelpers';
 
 let data: LoadedDataset;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
-  const full = await loadDatasetNode('fashion-mnist');
-  const px = 28 * 28;
-  data = {
-    meta: full.meta,
-    train: { images: full.train.images.subarray(0, 1024 * px), labels: full.train.labels.subarray(0, 1024), count: 1024 },
-    test: { images: full.test.images.subarray(0, 256 * px), labels: full.test.labels.subarray(0, 256), count: 256 },
-  };
+  data = await fashionSlice(1024, 256);
 });
 
 const cfg: ExperimentConfig = {
@@ -37,25 +31,7 @@ const cfg: ExperimentConfig = {
   probeTestSize: 100,
 };
 
-function recorder() {
-  const events: EngineEvent[] = [];
-  const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
-  const post = (e: EngineEvent) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) {
-      if (w.pred(e)) w.resolve(e);
-      else waiters.push(w);
-    }
-  };
-  const next = (pred: (e: EngineEvent) => boolean) =>
-    new Promise<EngineEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), 60_000);
-      waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-    });
-  return { events, post, next };
-}
 
-const isState = (state: string) => (e: EngineEvent) => e.type === 'state' && e.state === state;
 const probes = (events: EngineEvent[]): ProbeResult[] => events.flatMap((e) => (e.type === 'probe' ? [e.result] : []));
 const inUnit = (x: number) => Number.isFinite(x) && x >= 0 && x <= 1;
 

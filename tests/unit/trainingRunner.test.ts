@@ -1,46 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/data/types';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { createTrainingRunner } from '../../src/engine/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';
+import { fashionSlice, isState, recorder } from './runnerHelpers';
 
 let data: LoadedDataset;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
-  const full = await loadDatasetNode('fashion-mnist');
-  const px = 28 * 28;
-  data = {
-    meta: full.meta,
-    train: { images: full.train.images.subarray(0, 512 * px), labels: full.train.labels.subarray(0, 512), count: 512 },
-    test: { images: full.test.images.subarray(0, 64 * px), labels: full.test.labels.subarray(0, 64), count: 64 },
-  };
+  data = await fashionSlice(512, 64);
 });
 
 const cfg: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 8, steps: 80, metricsEvery: 5, tokenizerSamples: 2000, warmupSteps: 5 };
 
-function recorder() {
-  const events: EngineEvent[] = [];
-  const waiters: { pred: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }[] = [];
-  const post = (e: EngineEvent) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) {
-      if (w.pred(e)) w.resolve(e);
-      else waiters.push(w);
-    }
-  };
-  const next = (pred: (e: EngineEvent) => boolean) =>
-    new Promise<EngineEvent>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for an event')), 60_000);
-      waiters.push({ pred, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-    });
-  return { events, post, next };
-}
 
-const isState = (state: string) => (e: EngineEvent) => e.type === 'state' && e.state === state;
 const lastStep = (events: EngineEvent[]) => Math.max(0, ...events.flatMap((e) => (e.type === 'metrics' ? e.points.map((p) => p.step) : [])));
 
 describe('training runner', () => {
