@@ -3,7 +3,7 @@
 // - ops: kernel invocations through the engine (every tf.* op and every gradient op);
 // - dispatches: GPU programs run (webgpu runWebGPUProgram, webgl runWebGLProgram; a kernel can
 //   run several programs or none, e.g. a reshape); null on wasm/cpu;
-// - readbacks: device -> CPU reads: tensor reads through the engine (data(), dataSync(), ...),
+// - readbacks: device -> CPU reads: tensor reads through the engine (data() and its sync twin, ...),
 //   and on GPU backends also synchronous reads a kernel makes on its own (backend.readSync
 //   outside an engine read). On wasm/cpu a kernel's readSync only views the backend's own CPU
 //   memory (wasm Slice and GatherV2 do it every call), so it is not a readback there;

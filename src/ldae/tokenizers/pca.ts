@@ -27,6 +27,45 @@ export async function fitDataPca(
   }
 }
 
+/** fitDataPca with the tokenizer fit's progress events (PCA has no iterations: 0, then 1). */
+export async function fitDataPcaReporting(
+  cfg: Pick<ExperimentConfig, 'patchSize' | 'tokenizerSamples' | 'seed'>,
+  trainImages: tf.Tensor4D,
+  onProgress?: (p: TokenizerFitProgress) => void,
+): Promise<PatchPca> {
+  onProgress?.({ fraction: 0, reconMse: null });
+  const pca = await fitDataPca(cfg, trainImages);
+  onProgress?.({ fraction: 1, reconMse: null });
+  return pca;
+}
+
+/** What a tokenizer defined by the data PCA and a latent scale needs to be restored. */
+interface PcaDefinedTokenizer {
+  readonly kind: 'pca' | 'pixel';
+  readonly patchSize: number;
+  readonly patchDim: number;
+  readonly latentDim: number;
+  readonly pca: PatchPca;
+  readonly latentScaling: LatentScaling;
+  readonly scale: number;
+}
+
+export function serializePcaDefined(t: PcaDefinedTokenizer): SerializedTokenizer {
+  const { arrays, extras } = serializePca(t.pca);
+  return {
+    kind: t.kind,
+    patchSize: t.patchSize,
+    patchDim: t.patchDim,
+    latentDim: t.latentDim,
+    arrays,
+    extras: { ...extras, latentScaling: t.latentScaling, scale: t.scale },
+  };
+}
+
+export function restoredLatentScaling(s: SerializedTokenizer): LatentScaling {
+  return s.extras.latentScaling === 'none' ? 'none' : 'unit-rms';
+}
+
 export class PcaTokenizer implements Tokenizer {
   readonly kind = 'pca' as const;
   readonly patchDim: number;
@@ -82,15 +121,7 @@ export class PcaTokenizer implements Tokenizer {
   }
 
   serialize(): SerializedTokenizer {
-    const { arrays, extras } = serializePca(this.pca);
-    return {
-      kind: 'pca',
-      patchSize: this.patchSize,
-      patchDim: this.patchDim,
-      latentDim: this.latentDim,
-      arrays,
-      extras: { ...extras, latentScaling: this.latentScaling, scale: this.scale },
-    };
+    return serializePcaDefined(this);
   }
 
   dispose(): void {
@@ -104,13 +135,10 @@ export async function fitPcaTokenizer(
   trainImages: tf.Tensor4D,
   onProgress?: (p: TokenizerFitProgress) => void,
 ): Promise<PcaTokenizer> {
-  onProgress?.({ fraction: 0, reconMse: null });
-  const pca = await fitDataPca(cfg, trainImages);
-  onProgress?.({ fraction: 1, reconMse: null });
+  const pca = await fitDataPcaReporting(cfg, trainImages, onProgress);
   return new PcaTokenizer(pca, cfg.patchSize, cfg.latentDim, cfg.latentScaling);
 }
 
 export function restorePcaTokenizer(s: SerializedTokenizer): PcaTokenizer {
-  const scaling = s.extras.latentScaling === 'none' ? 'none' : 'unit-rms';
-  return new PcaTokenizer(deserializePca(s.arrays, s.extras), s.patchSize, s.latentDim, scaling);
+  return new PcaTokenizer(deserializePca(s.arrays, s.extras), s.patchSize, s.latentDim, restoredLatentScaling(s));
 }

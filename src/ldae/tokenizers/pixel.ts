@@ -5,9 +5,9 @@
 // It carries the data's patch PCA (fitted anyway) for the PCA-weighted loss.
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, LatentScaling } from '../config';
-import { deserializePca, serializePca, type PatchPca } from '../patchPca';
+import { deserializePca, type PatchPca } from '../patchPca';
 import { patchify, unpatchify } from '../patches';
-import { fitDataPca } from './pca';
+import { fitDataPcaReporting, restoredLatentScaling, serializePcaDefined } from './pca';
 import type { SerializedTokenizer, Tokenizer, TokenizerFitProgress } from './types';
 
 export class PixelTokenizer implements Tokenizer {
@@ -50,15 +50,7 @@ export class PixelTokenizer implements Tokenizer {
   }
 
   serialize(): SerializedTokenizer {
-    const { arrays, extras } = serializePca(this.pca);
-    return {
-      kind: 'pixel',
-      patchSize: this.patchSize,
-      patchDim: this.patchDim,
-      latentDim: this.latentDim,
-      arrays,
-      extras: { ...extras, latentScaling: this.latentScaling, scale: this.scale },
-    };
+    return serializePcaDefined(this);
   }
 
   dispose(): void {
@@ -71,13 +63,10 @@ export async function fitPixelTokenizer(
   trainImages: tf.Tensor4D,
   onProgress?: (p: TokenizerFitProgress) => void,
 ): Promise<PixelTokenizer> {
-  onProgress?.({ fraction: 0, reconMse: null });
-  const pca = await fitDataPca(cfg, trainImages);
-  onProgress?.({ fraction: 1, reconMse: null });
+  const pca = await fitDataPcaReporting(cfg, trainImages, onProgress);
   return new PixelTokenizer(pca, cfg.patchSize, cfg.latentScaling);
 }
 
 export function restorePixelTokenizer(s: SerializedTokenizer): PixelTokenizer {
-  const scaling = s.extras.latentScaling === 'none' ? 'none' : 'unit-rms';
-  return new PixelTokenizer(deserializePca(s.arrays, s.extras), s.patchSize, scaling);
+  return new PixelTokenizer(deserializePca(s.arrays, s.extras), s.patchSize, restoredLatentScaling(s));
 }
