@@ -5,22 +5,15 @@
 //   H bytes      UTF-8 JSON AssetHeader
 //   N bytes      uint8 labels, train split then test split (N = trainCount + testCount)
 //   N*h*w*c      uint8 pixels [N, h, w, c], train split then test split
-import type { DatasetId } from '../ldae/config';
+import type { DatasetMeta } from '../engine/protocol';
 import type { LoadedDataset, Split } from './types';
 
 export const ASSET_MAGIC = 'LDAE';
 export const ASSET_FORMAT_VERSION = 1;
 
-export interface AssetHeader {
+/** The dataset's description (DatasetMeta without how it arrived) plus provenance. */
+export interface AssetHeader extends Omit<DatasetMeta, 'transferBytes' | 'decodeMs'> {
   formatVersion: number;
-  id: DatasetId;
-  name: string;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
-  trainCount: number;
-  testCount: number;
   /** How the split was made, for people reading the asset. */
   split: { method: string; seed: string };
   source: { package: string; version: string };
