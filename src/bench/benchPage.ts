@@ -2,7 +2,7 @@
 // backend, one backend after another, shows a table and leaves the result on window.__bench.
 // Query: ?backends=webgpu,webgl,wasm&sizes=micro,tiny,small&steps=20&warmup=3&budget=60
 //        &driftSteps=1000&driftBudget=30&trainImages=10000&kernels=custom|reference
-import type { BackendName } from '../engine/protocol';
+import type { BackendName } from '../types/run';
 import { MODEL_SIZES, type ModelSize } from '../ldae/config';
 import { formatTable } from './format';
 import type { BenchReply, BenchRequest, PageResult } from './protocol';

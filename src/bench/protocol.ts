@@ -1,5 +1,5 @@
 // Messages between the bench page and its per-backend worker (browser only).
-import type { BackendName } from '../engine/protocol';
+import type { BackendName } from '../types/run';
 import type { ModelSize } from '../ldae/config';
 import type { BenchRow, Skipped } from './stepBench';
 

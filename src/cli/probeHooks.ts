@@ -2,7 +2,7 @@
 // (cached in .cache/baselines), a probe line every probeEvery steps, and the final evaluation plus
 // the baselines in the summary. Probe lines come at metrics-window boundaries: the first window
 // that ends at or after a multiple of probeEvery (use a metricsEvery that divides probeEvery).
-import type { LoadedDataset } from '../data/types';
+import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import {

@@ -1,7 +1,7 @@
 // The experiment loop of the CLI: fit the tokenizer, build the model, train, and emit one
 // JSON-ready object per metrics window and a summary. Same engine code as the worker.
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedDataset } from '../data/types';
+import type { LoadedDataset } from '../types/data';
 import { buildModel, obtainTokenizer } from '../ldae/build';
 import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';

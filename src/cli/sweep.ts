@@ -3,7 +3,7 @@
 // linear and kNN probes, and emit one JSON line per cell; then a Markdown table, also written to --out.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LoadedDataset } from '../data/types';
+import type { LoadedDataset } from '../types/data';
 import { patchDim, type ExperimentConfig, type TokenizerKind } from '../ldae/config';
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import type { CliOptions } from './args';

@@ -5,8 +5,8 @@
 //   H bytes      UTF-8 JSON AssetHeader
 //   N bytes      uint8 labels, train split then test split (N = trainCount + testCount)
 //   N*h*w*c      uint8 pixels [N, h, w, c], train split then test split
-import type { DatasetMeta } from '../engine/protocol';
-import type { LoadedDataset, Split } from './types';
+import type { DatasetMeta } from '../types/data';
+import type { LoadedDataset, Split } from '../types/data';
 
 export const ASSET_MAGIC = 'LDAE';
 export const ASSET_FORMAT_VERSION = 1;

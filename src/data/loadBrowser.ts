@@ -4,7 +4,7 @@
 import type { DatasetId } from '../ldae/config';
 import { decodeAsset, hasAssetMagic, toLoadedDataset } from './format';
 import { assetPath } from './registry';
-import type { LoadedDataset } from './types';
+import type { LoadedDataset } from '../types/data';
 
 export type ByteProgress = (loadedBytes: number, totalBytes: number | null) => void;
 

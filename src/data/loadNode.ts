@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DatasetId } from '../ldae/config';
 import { assetFilePath, ensureAsset } from './buildNode';
 import { decodeAsset, toLoadedDataset } from './format';
-import type { LoadedDataset } from './types';
+import type { LoadedDataset } from '../types/data';
 
 export async function loadDatasetNode(id: DatasetId): Promise<LoadedDataset> {
   ensureAsset(id);

@@ -1,7 +1,7 @@
 // Seeded stratified train/test split and sample picking; pure functions over labels.
 import seedrandom from 'seedrandom';
-import type { ImageGrid } from '../engine/protocol';
-import type { Split } from './types';
+import type { ImageGrid } from '../types/data';
+import type { Split } from '../types/data';
 
 /** Fisher-Yates shuffle of `items` in place with a seeded generator. */
 function shuffleInPlace(items: number[], rng: () => number): void {

@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import type { BackendChoice } from '../ldae/config';
-import type { AdapterInfo, BackendName } from './protocol';
+import type { AdapterInfo, BackendName } from '../types/run';
 
 // The .wasm files are emitted by Vite and served from our own origin.
 setWasmPaths({

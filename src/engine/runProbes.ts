@@ -3,7 +3,7 @@
 // seed / architecture), and evaluations every
 // probeEvery steps, on demand and at the end of the run. Progress goes out as probeProgress
 // events; an evaluation can be cancelled between batches (its tensors are freed either way).
-import type { LoadedDataset } from '../data/types';
+import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import {
@@ -15,7 +15,8 @@ import {
   type ProbeSets,
   type ProbeSettings,
 } from '../ldae/probe';
-import type { Baselines, EngineEvent, ProbeResult } from './protocol';
+import type { EngineEvent } from './protocol';
+import type { Baselines, ProbeResult } from '../types/run';
 
 /** Thrown from the progress callback to end an evaluation early (stop, reset, new start). */
 export class ProbeCancelled extends Error {

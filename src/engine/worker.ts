@@ -4,7 +4,7 @@
 import type { DatasetId } from '../ldae/config';
 import { loadDatasetBrowser } from '../data/loadBrowser';
 import { sampleGrid } from '../data/split';
-import type { LoadedDataset } from '../data/types';
+import type { LoadedDataset } from '../types/data';
 import { selectBackend } from './backend';
 import type { EngineCommand, EngineEvent } from './protocol';
 

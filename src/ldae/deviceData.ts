@@ -1,6 +1,6 @@
 // Dataset splits as device-resident float tensors in [0, 1], uploaded once.
 import * as tf from '@tensorflow/tfjs';
-import type { Split } from '../data/types';
+import type { Split } from '../types/data';
 
 /** The first `limit` images of a split (all by default) as [count, 28, 28, 1] float32 in [0, 1]. */
 export function splitImages(split: Split, limit = split.count, side = 28, channels = 1): tf.Tensor4D {

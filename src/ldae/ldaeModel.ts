@@ -1,7 +1,7 @@
 // l-DAE glued together: tokenizer + noise schedule + DiT-style ViT + objective. One object the
 // trainer, the visualizer and the probe use; it owns all its tensors.
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSummary } from '../engine/protocol';
+import type { ModelSummary } from '../types/run';
 import { IMAGE_SIDE, type ExperimentConfig } from './config';
 import { vitConfig } from './model/sizes';
 import { createViT } from './model/vit';

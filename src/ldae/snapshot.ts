@@ -2,7 +2,7 @@
 // the network makes of them. Same images and same eps for the same sampleSeed, so snapshots at
 // different training steps are comparable.
 import * as tf from '@tensorflow/tfjs';
-import type { Snapshot, SnapshotRow } from '../engine/protocol';
+import type { Snapshot, SnapshotRow } from '../types/run';
 import { toFloatImages } from './floatImages';
 import type { LdaeModel } from './ldaeModel';
 import { patchify, unpatchify } from './patches';

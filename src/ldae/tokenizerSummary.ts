@@ -1,7 +1,7 @@
 // What the UI shows about a fitted tokenizer: explained variance, basis images, held-out
 // reconstructions and their error.
 import * as tf from '@tensorflow/tfjs';
-import type { TokenizerSummary } from '../engine/protocol';
+import type { TokenizerSummary } from '../types/run';
 import { toFloatImages } from './floatImages';
 import { patchify } from './patches';
 import type { Tokenizer } from './tokenizers/types';

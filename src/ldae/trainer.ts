@@ -2,7 +2,7 @@
 // permutation per epoch, t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
 // back from the device once per window (never per step).
 import * as tf from '@tensorflow/tfjs';
-import type { MetricsPoint } from '../engine/protocol';
+import type { MetricsPoint } from '../types/run';
 import type { ExperimentConfig } from './config';
 import type { LdaeModel } from './ldaeModel';
 import { createAdamW, type AdamW } from './optim/adamw';

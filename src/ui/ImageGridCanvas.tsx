@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { ImageGrid } from '../engine/protocol';
+import type { ImageGrid } from '../types/data';
 
 /** Draws images [from, from + count) of `grid` side by side on one canvas (grayscale or RGB). */
 function ImageStrip({ grid, indices, scale }: { grid: ImageGrid; indices: number[]; scale: number }) {

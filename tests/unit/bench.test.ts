@@ -7,7 +7,7 @@ import { installCounters } from '../../src/bench/counters';
 import { benchTrainingStep } from '../../src/bench/stepBench';
 import { formatTable } from '../../src/bench/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
-import type { LoadedDataset } from '../../src/data/types';
+import type { LoadedDataset } from '../../src/types/data';
 import { DEFAULT_CONFIG } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
 import { setupNodeBackend } from '../../src/node/backend';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAsset, encodeAsset, type AssetHeader } from '../../src/data/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import { sampleGrid, stratifiedSplit, testQuota } from '../../src/data/split';
-import type { Split } from '../../src/data/types';
+import type { Split } from '../../src/types/data';
 
 const header: AssetHeader = {
   formatVersion: 1,

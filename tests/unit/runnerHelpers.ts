@@ -1,6 +1,6 @@
 // Shared by the training-runner tests: a small Fashion-MNIST slice and an event recorder.
 import { loadDatasetNode } from '../../src/data/loadNode';
-import type { LoadedDataset } from '../../src/data/types';
+import type { LoadedDataset } from '../../src/types/data';
 import type { EngineEvent } from '../../src/engine/protocol';
 
 /** The first `trainCount` / `testCount` images of Fashion-MNIST's splits. */

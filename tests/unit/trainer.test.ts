@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
-import type { LoadedDataset } from '../../src/data/types';
+import type { LoadedDataset } from '../../src/types/data';
 import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';

@@ -4,8 +4,9 @@
 // that cancels an evaluation, and no tensors left behind.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedDataset } from '../../src/data/types';
-import type { EngineEvent, ProbeResult } from '../../src/engine/protocol';
+import type { LoadedDataset } from '../../src/types/data';
+import type { EngineEvent } from '../../src/engine/protocol';
+import type { ProbeResult } from '../../src/types/run';
 import { createTrainingRunner } from '../../src/engine/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoadedDataset } from '../../src/data/types';
+import type { LoadedDataset } from '../../src/types/data';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { createTrainingRunner } from '../../src/engine/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';

@@ -1,6 +1,6 @@
 // What the charts and the data table show: the same points, so the table is a faithful
 // alternative to the charts. Long runs are thinned to at most MAX_SHOWN points (evenly, last kept).
-import type { ProbeResult } from '../../engine/protocol';
+import type { ProbeResult } from '../../types/run';
 import type { LossPoint } from '../store/metricsStore';
 
 export const MAX_SHOWN = 500;

@@ -2,7 +2,9 @@
 // it only sends commands (see ./events.ts for how engine events reach every store).
 import { create } from 'zustand';
 import type { BackendChoice, DatasetId } from '../../ldae/config';
-import type { AdapterInfo, BackendName, DatasetMeta, EngineCommand, ImageGrid } from '../../engine/protocol';
+import type { EngineCommand } from '../../engine/protocol';
+import type { DatasetMeta, ImageGrid } from '../../types/data';
+import type { AdapterInfo, BackendName } from '../../types/run';
 
 export interface BackendStatus {
   backend: BackendName;

@@ -2,7 +2,7 @@
 // FLUSHES_PER_SECOND times a second, so charts re-render at a bounded rate however fast the
 // engine reports.
 import { create } from 'zustand';
-import type { Baselines, MetricsPoint, ProbeResult } from '../../engine/protocol';
+import type { Baselines, MetricsPoint, ProbeResult } from '../../types/run';
 
 export const FLUSHES_PER_SECOND = 4;
 const EMA_DECAY = 0.9;

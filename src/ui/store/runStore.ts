@@ -2,7 +2,7 @@
 // throughput numbers (for the status bar).
 import { create } from 'zustand';
 import type { ExperimentConfig } from '../../ldae/config';
-import type { MetricsPoint, ModelSummary, RunState } from '../../engine/protocol';
+import type { MetricsPoint, ModelSummary, RunState } from '../../types/run';
 
 export interface RunStoreState {
   state: RunState;

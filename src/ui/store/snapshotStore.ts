@@ -1,7 +1,7 @@
 // Denoising-visualizer state: the latest snapshot from the engine, which images it shows
 // (sampleSeed), the custom noise level and whether a request is on its way.
 import { create } from 'zustand';
-import type { Snapshot } from '../../engine/protocol';
+import type { Snapshot } from '../../types/run';
 
 /** Rows of the visualizer (the custom level comes last). */
 export const FIXED_LEVELS = [0.1, 0.3, 0.6, 0.9] as const;

@@ -1,6 +1,6 @@
 // The latest tokenizer summary (from a preview or from the run's fitted tokenizer).
 import { create } from 'zustand';
-import type { TokenizerSummary } from '../../engine/protocol';
+import type { TokenizerSummary } from '../../types/run';
 
 export interface TokenizerState {
   summary: TokenizerSummary | null;

@@ -1,7 +1,7 @@
 // Rows: noise levels t; columns: clean x0 | noised latent in pixels V^T z_t | network input |
 // prediction | per-patch error. Fed by snapshot events (asked for every few seconds while training).
 import { useMemo, useState } from 'react';
-import type { Snapshot } from '../../engine/protocol';
+import type { Snapshot } from '../../types/run';
 import { requestSnapshot, reshuffleSamples, setCustomLevel, SNAPSHOT_INTERVAL_MS } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
 import { useSnapshotStore } from '../store/snapshotStore';

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { FloatImages } from '../../engine/protocol';
+import type { FloatImages } from '../../types/data';
 import { drawImages, type DrawOptions } from './drawImages';
 
 /** Some images of a FloatImages batch side by side; CSS scales the canvas to its container's width. */

@@ -1,6 +1,6 @@
 // Pixel drawing for float images and heat-maps: native pixels upscaled without smoothing, an
 // optional patch-grid overlay, images side by side with a small gap.
-import type { FloatImages } from '../../engine/protocol';
+import type { FloatImages } from '../../types/data';
 
 export interface DrawOptions {
   scale: number;

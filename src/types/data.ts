@@ -1,0 +1,49 @@
+// Plain data the data layer and the core produce: dataset descriptions and image batches.
+// No tensors, no classes: these cross the worker boundary as they are.
+import type { DatasetId } from '../ldae/config';
+
+export interface DatasetMeta {
+  id: DatasetId;
+  name: string;
+  height: number;
+  width: number;
+  channels: number;
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+  /** Bytes transferred for the asset and time to decode it after arrival. */
+  transferBytes: number;
+  decodeMs: number;
+}
+
+/** A small grid of images for display: uint8 pixels, row-major [count, height, width, channels]. */
+export interface ImageGrid {
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  pixels: Uint8Array;
+  labels: number[];
+}
+
+/** A float image batch for visualisation, values roughly in [0, 1], layout [count, height, width, channels]. */
+export interface FloatImages {
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+  data: Float32Array;
+}
+
+export interface Split {
+  /** uint8 pixels, row-major [count, height, width, channels]. */
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface LoadedDataset {
+  meta: DatasetMeta;
+  train: Split;
+  test: Split;
+}

@@ -1,0 +1,98 @@
+// Plain data a training run produces (metrics, probes, snapshots, summaries), read by the
+// worker, the CLI and the UI alike. No tensors, no classes.
+import type { ExperimentConfig } from '../ldae/config';
+import type { FloatImages } from './data';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+export type RunState = 'idle' | 'fitting-tokenizer' | 'running' | 'paused' | 'probing' | 'done' | 'error';
+
+export interface MetricsPoint {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  msPerStep: number;
+  imagesPerSec: number;
+  numTensors: number;
+  /** Bytes held by the backend where it reports them (webgpu/webgl), else null. */
+  numBytes: number | null;
+}
+
+export interface ProbeResult {
+  step: number;
+  linearTestAcc: number;
+  linearTrainAcc: number;
+  knnTestAcc: number;
+  seconds: number;
+}
+
+export interface BaselineResult {
+  linearTestAcc: number;
+  knnTestAcc: number;
+}
+
+export interface Baselines {
+  rawPixel: BaselineResult;
+  randomInit: BaselineResult;
+}
+
+/** One row of the denoising visualizer: a noise level applied to fixed sample images. */
+export interface SnapshotRow {
+  t: number;
+  sigma: number;
+  gamma: number;
+  /** Clean image x0. */
+  clean: FloatImages;
+  /** Noised latent decoded to pixels, V^T z_t. */
+  noisedDecoded: FloatImages;
+  /** What the network sees (pixels or, for latent input, its decoded view). */
+  networkInput: FloatImages;
+  /** The network's prediction of the clean image, in pixels. */
+  prediction: FloatImages;
+  /** Per-patch mean squared error, [count, gridH, gridW]. */
+  patchError: { count: number; gridH: number; gridW: number; data: Float32Array };
+}
+
+export interface Snapshot {
+  step: number;
+  rows: SnapshotRow[];
+}
+
+export interface TokenizerSummary {
+  kind: ExperimentConfig['tokenizer'];
+  patchDim: number;
+  latentDim: number;
+  /** Cumulative explained variance for k = 1..D (PCA), or null when not defined. */
+  explainedVariance: number[] | null;
+  /** Fraction of held-out patch variance kept at the chosen d. */
+  varianceKept: number;
+  reconMse: number;
+  reconPsnr: number;
+  fitSeconds: number;
+  /** Basis images (eigen-patches / decoder columns), [count, P, P, C], roughly in [0, 1]. */
+  basis: FloatImages;
+  /** Before/after reconstructions of a few held-out images. */
+  originals: FloatImages;
+  reconstructions: FloatImages;
+  fromCache: boolean;
+}
+
+export interface ModelSummary {
+  params: number;
+  /** Training FLOPs per image (forward + backward ~ 3x forward; matmuls only, multiply-add = 2). */
+  flopsPerImage: number;
+  /** Forward FLOPs per image (what feature extraction costs). */
+  forwardFlopsPerImage: number;
+  tokens: number;
+  width: number;
+  depth: number;
+}
