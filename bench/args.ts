@@ -29,7 +29,7 @@ export interface BenchArgs {
   rebuild: boolean;
   /** Extra Chromium flags (e.g. Vulkan on a real GPU); CHROMIUM_PATH picks the binary. */
   chromiumArgs: string[];
-  /** Run tfjs' own webgpu kernels instead of ours (src/ldae/model/webgpuKernels.ts): the before. */
+  /** Run tfjs' own webgpu kernels instead of ours (src/backends/webgpuKernels.ts): the before. */
   referenceKernels: boolean;
 }
 

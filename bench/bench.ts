@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         browser_errors: browser?.errors ?? [],
         profiles: node.profiles,
         machine,
-        webgpu_kernels: args.referenceKernels ? 'tfjs reference' : 'custom (src/ldae/model/webgpuKernels.ts)',
+        webgpu_kernels: args.referenceKernels ? 'tfjs reference' : 'custom (src/backends/webgpuKernels.ts)',
         seconds,
       }),
     );

@@ -1,10 +1,10 @@
 // The Node side of the benchmark: wasm and cpu backends in this process, one after another.
 import * as tf from '@tensorflow/tfjs';
+import { setWebGpuRowKernels } from '../src/backends';
 import { loadDatasetNode } from '../src/data/loadNode';
 import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
 import { splitImages } from '../src/ldae/deviceData';
 import { benchTrainingStep, profileStep, type BenchRow, type Skipped } from '../src/bench/stepBench';
-import { setWebGpuRowKernels } from '../src/ldae/model/webgpuKernels';
 import { setupNodeBackend } from '../src/node/backend';
 import type { BenchArgs, NodeBackend } from './args';
 

@@ -2,10 +2,10 @@
 // the shared training-step benchmark for each requested size.
 import * as tf from '@tensorflow/tfjs';
 import { loadDatasetBrowser } from '../data/loadBrowser';
+import { setWebGpuRowKernels } from '../backends';
 import { describeAdapter, selectBackend } from '../engine/backend';
 import { DEFAULT_CONFIG } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
-import { setWebGpuRowKernels } from '../ldae/model/webgpuKernels';
 import type { BenchReply, BenchRequest } from './protocol';
 import { benchTrainingStep, type BenchRow, type Skipped } from './stepBench';
 

@@ -1,10 +1,12 @@
 // Worker side: picks the tfjs backend (webgpu > webgl > wasm > cpu, or the one forced by
-// ?backend=) and describes the WebGPU adapter. Never throws: a backend that fails falls back.
+// ?backend=), installs our kernel patches for it (src/backends) and describes the WebGPU adapter.
+// Never throws: a backend that fails falls back.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import { installKernels } from '../backends';
 import type { BackendChoice } from '../ldae/config';
 import type { AdapterInfo, BackendName } from '../types/run';
 
@@ -104,6 +106,7 @@ export async function selectBackend(requested: BackendChoice): Promise<BackendSe
       continue;
     }
     if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
+    installKernels(name);
     const adapterSource = name === 'webgpu' ? await requestAdapter() : null;
     const adapter = adapterSource ? await describeAdapter(adapterSource) : null;
     const fallbackReason =

@@ -21,7 +21,6 @@ import type { PatchPca } from './patchPca';
 import { deriveSeed } from './random';
 import { scheduleFor, type Schedule } from './schedules';
 import type { Tokenizer } from './tokenizers/types';
-import { useFastWasmMatMul } from './wasmMatMul';
 
 export interface LdaeModel {
   readonly cfg: ExperimentConfig;
@@ -52,7 +51,6 @@ export interface LdaeModel {
  * for the PCA-weighted loss; its first d = tokenizer.latentDim components get weight 1.
  */
 export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca: PatchPca | null): LdaeModel {
-  useFastWasmMatMul(); // global and idempotent: transposed matmuls on wasm were 10-50x slow
   const imageSide = IMAGE_SIDE;
   const tokens = (imageSide / tokenizer.patchSize) ** 2;
   const schedule = scheduleFor(cfg);

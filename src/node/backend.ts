@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { patchWasmIdentity } from '../ldae/model/wasmPatches';
+import { installKernels } from '../backends';
 
 export type NodeBackendName = 'cpu' | 'wasm' | 'webgpu';
 
@@ -14,7 +14,7 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
  * Registers (once) and activates a tfjs backend in Node; resolves to the active backend's name.
  * wasm: single-threaded SIMD build (tfjs disables wasm threads under Node, tfjs issue 3830).
  * (setThreadsCount does nothing here; in the browser threads need cross-origin isolation.)
- * Also shares buffers in the wasm Identity kernel (see ../ldae/model/wasmPatches.ts).
+ * Then installs our kernel patches for it (src/backends/index.ts).
  * webgpu: dawn.node from the `webgpu` package; uses Chromium's SwiftShader Vulkan ICD unless
  * VK_ICD_FILENAMES is already set. WEBGPU_CPU_FORWARD is turned off so that small tensors
  * really run on the GPU.
@@ -26,6 +26,7 @@ export async function setupNodeBackend(name: NodeBackendName): Promise<string> {
   if (!ok) throw new Error(`tfjs backend "${name}" failed to initialise`);
   await tf.ready();
   if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
+  installKernels(name);
   return tf.getBackend();
 }
 
@@ -38,7 +39,6 @@ async function registerWasm(): Promise<void> {
   const require = createRequire(import.meta.url);
   const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
   wasm.setWasmPaths(dist + path.sep);
-  patchWasmIdentity();
   wasmRegistered = true;
 }
 

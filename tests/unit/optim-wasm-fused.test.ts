@@ -1,4 +1,4 @@
-// The fused wasm AdamW kernel (adamwWasmFused.ts) against the tfjs-op reference path.
+// The fused wasm AdamW kernel (src/backends/wasmAdamW.ts) against the tfjs-op reference path.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdamW, type AdamWLayout } from '../../src/ldae/optim/adamw';

@@ -1,9 +1,9 @@
-// The WebGPU small-problem kernels (src/ldae/model/webgpuKernels.ts: Sum, Mean, Softmax as one
+// The WebGPU small-problem kernels (src/backends/webgpuKernels.ts: Sum, Mean, Softmax as one
 // thread per row, small batched matmuls as one thread per output) against tfjs' own webgpu kernels (the reference path) and the cpu backend, on dawn.node.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setWebGpuRowKernels } from '../../src/backends';
 import { installCounters } from '../../src/bench/counters';
-import { setWebGpuRowKernels } from '../../src/ldae/model/webgpuKernels';
 import { setupNodeBackend } from '../../src/node/backend';
 import { seededArray } from './modelHelpers';
 

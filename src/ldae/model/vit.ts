@@ -20,8 +20,6 @@ import { forwardFlopsPerImage } from './flops';
 import { ParamFactory } from './init';
 import { gelu, linear, modulatedLayerNorm, silu } from './layers';
 import type { ViT, ViTConfig } from './types';
-import { patchWasmIdentity } from './wasmPatches';
-import { useWebGpuRowKernels } from './webgpuKernels';
 
 interface BlockParams {
   /** adaLN: SiLU(c) @ wMod + bMod -> 6 x W; wMod is null without t-conditioning. */
@@ -48,8 +46,6 @@ const MODS_FINAL = 2;
 let modelCounter = 0;
 
 export function createViT(config: ViTConfig, seed: number): ViT {
-  patchWasmIdentity(); // no-op unless the wasm backend is loaded; see wasmPatches.ts
-  useWebGpuRowKernels(); // no-op unless the webgpu backend is loaded; see webgpuKernels.ts
   const { tokens: N, inDim, outDim, width: W, depth, heads: H, condHidden: C } = config;
   if (W % H !== 0) throw new Error(`ViT width ${W} must be divisible by heads ${H}`);
   if (depth % 2 !== 0) throw new Error(`ViT depth ${depth} must be even (encoder = first half)`);

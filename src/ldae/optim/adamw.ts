@@ -7,10 +7,11 @@
 // split, best where each kernel launch costs, i.e. GPUs) or 'per-variable' (a dozen kernels
 // per variable, no split: on wasm every slice copies its whole source tensor, which makes the
 // split 5x slower than the per-variable kernels) or 'wasm-fused' (per-variable moments, and the
-// whole update is one JS kernel on the wasm heap, adamwWasmFused.ts: wasm only). Default:
-// wasm-fused on wasm, per-variable on cpu, else flat. The tfjs-op layouts are the reference.
+// whole update is one fused kernel, fusedAdamW.ts, which installKernels('wasm') registers as a JS
+// kernel on the wasm heap: src/backends/wasmAdamW.ts). Default: wasm-fused wherever that kernel
+// is registered (wasm), per-variable on cpu, else flat. The tfjs-op layouts are the reference.
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamWUpdate } from './adamwWasmFused';
+import { fusedAdamWUpdate, hasFusedAdamW } from './fusedAdamW';
 import { type LrSchedule, lrTensor } from './schedule';
 
 export type AdamWLayout = 'flat' | 'per-variable' | 'wasm-fused';
@@ -53,8 +54,11 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   const weightDecay = options.weightDecay ?? 0;
   const gradClip = options.gradClip ?? 0;
   const backend = tf.getBackend();
-  const layout: AdamWLayout = options.layout ?? (backend === 'wasm' ? 'wasm-fused' : backend === 'cpu' ? 'per-variable' : 'flat');
-  if (layout === 'wasm-fused' && backend !== 'wasm') throw new Error(`AdamW: layout 'wasm-fused' needs the wasm backend, not ${backend}`);
+  const fused = hasFusedAdamW(backend);
+  const layout: AdamWLayout = options.layout ?? (fused ? 'wasm-fused' : backend === 'cpu' ? 'per-variable' : 'flat');
+  if (layout === 'wasm-fused' && !fused) {
+    throw new Error(`AdamW: layout 'wasm-fused' needs the fused kernel, which installKernels('wasm') registers for the wasm backend; none on ${backend}`);
+  }
   const sizes = variables.map((x) => x.size);
   const total = sizes.reduce((a, b) => a + b, 0);
   const momentShapes = layout === 'flat' ? [[total]] : variables.map((x) => x.shape);

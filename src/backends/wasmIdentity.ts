@@ -10,10 +10,11 @@ interface RefCountingBackend {
 
 let patched = false;
 
-export function patchWasmIdentity(): void {
-  if (patched) return;
+/** False when the wasm backend's kernels are not registered (tfjs-backend-wasm not imported). */
+export function enableSharedWasmIdentity(): boolean {
+  if (patched) return true;
   const existing = tf.getKernel('Identity', 'wasm');
-  if (!existing) return; // wasm backend not loaded (yet): nothing to patch
+  if (!existing) return false;
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({
     kernelName: 'Identity',
@@ -26,4 +27,5 @@ export function patchWasmIdentity(): void {
     },
   });
   patched = true;
+  return true;
 }

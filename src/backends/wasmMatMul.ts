@@ -10,8 +10,8 @@ type Info = tf.TensorInfo;
 
 let patched = false;
 
-/** Idempotent; a no-op until the wasm backend's kernels are registered (import of tfjs-backend-wasm). */
-export function useFastWasmMatMul(): boolean {
+/** Idempotent; false when the wasm backend's kernels are not registered (tfjs-backend-wasm not imported). */
+export function enableFastWasmMatMul(): boolean {
   if (patched) return true;
   const transpose = tf.getKernel('Transpose', 'wasm');
   const kernels = ['BatchMatMul', '_FusedMatMul'].map((name) => tf.getKernel(name, 'wasm'));

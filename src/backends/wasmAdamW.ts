@@ -3,42 +3,30 @@
 // parameter update, in two passes over the wasm heap. The tfjs-op path in adamw.ts costs ~875
 // kernel launches per step for `tiny` (a dozen per variable); this is one launch.
 //
-// Moments are updated in place (only the optimizer ever reads them; ensureOwnBuffers first gives
-// any shared one its own copy). Parameters are NOT: each new value goes to a fresh output that
+// Moments are updated in place (only the optimizer ever reads them; its ensureOwnBuffers first
+// gives any shared one its own copy). Parameters are NOT: each new value goes to a fresh output that
 // the optimizer assigns. XNNPACK caches a matmul's packed weights under the weight tensor's id,
 // so writing a variable in place would leave the next forward pass multiplying by last step's
 // weights (measured: it does). lr and t come in as device scalars read off the same heap (on wasm
 // that is memory, not a GPU->CPU readback).
+// The optimizer's side (the kernel's contract, ensureOwnBuffers, the call) is
+// src/ldae/optim/fusedAdamW.ts; the optimizer uses this kernel whenever it is registered.
 import * as tf from '@tensorflow/tfjs';
-
-export const ADAMW_WASM_KERNEL = 'LdaeAdamWUpdate';
-
-export interface FusedAdamWAttrs {
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  weightDecay: number;
-  gradClip: number;
-  /** decay[i]: whether variable i gets weight decay (rank >= 2). */
-  decay: boolean[];
-  count: number;
-}
+import { FUSED_ADAMW_KERNEL, hasFusedAdamW, type FusedAdamWAttrs } from '../ldae/optim/fusedAdamW';
 
 interface WasmTensorData {
   memoryOffset: number;
-  refCount: number;
 }
 interface WasmBackendLike {
   dataIdMap: { get(dataId: object): WasmTensorData | undefined };
   wasm: { HEAPF32: Float32Array };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  refCount(dataId: object): number;
 }
 
 /** A Float32Array view of a tensor's data on the wasm heap (re-take it after any allocation). */
 function heapView(backend: WasmBackendLike, t: tf.TensorInfo | undefined): Float32Array {
   const data = t && backend.dataIdMap.get(t.dataId);
-  if (!t || !data) throw new Error('LdaeAdamWUpdate: missing input or tensor not on the wasm backend');
+  if (!t || !data) throw new Error(`${FUSED_ADAMW_KERNEL}: missing input or tensor not on the wasm backend`);
   const size = t.shape.reduce((a, b) => a * b, 1);
   return new Float32Array(backend.wasm.HEAPF32.buffer, data.memoryOffset, size);
 }
@@ -89,56 +77,7 @@ function adamWKernel({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   return [out, ...pOut];
 }
 
-let registered = false;
-/** Registers the kernel for backendName 'wasm' (once). */
-export function registerAdamWWasmKernel(): void {
-  if (registered || tf.getKernel(ADAMW_WASM_KERNEL, 'wasm')) {
-    registered = true;
-    return;
-  }
-  tf.registerKernel({ kernelName: ADAMW_WASM_KERNEL, backendName: 'wasm', kernelFunc: adamWKernel as unknown as tf.KernelFunc });
-  registered = true;
-}
-
-/**
- * Gives every tensor in `vars` its own buffer if its data is shared with another tensor (e.g. the
- * initial value tf.variable() was made from, or a reshape someone still holds), so the kernel's
- * in-place writes touch only the variable. Usually a no-op.
- */
-export function ensureOwnBuffers(vars: tf.Variable[]): void {
-  const be = tf.backend() as unknown as WasmBackendLike;
-  for (const x of vars) {
-    if (be.refCount(x.dataId) > 1) x.assign(tf.tidy(() => tf.add(x, tf.zerosLike(x))));
-  }
-}
-
-/**
- * One fused update: updates m, v in place and assigns each variable its new value. Returns the
- * global gradient norm before clipping (caller disposes).
- */
-export function fusedAdamWUpdate(
-  variables: tf.Variable[],
-  grads: tf.Tensor[],
-  m: tf.Variable[],
-  v: tf.Variable[],
-  lr: tf.Scalar,
-  t: tf.Scalar,
-  o: Omit<FusedAdamWAttrs, 'decay' | 'count'>,
-): tf.Scalar {
-  registerAdamWWasmKernel();
-  ensureOwnBuffers([...m, ...v]);
-  const inputs: tf.NamedTensorMap = { lr, t };
-  variables.forEach((p, i) => {
-    inputs[`p${i}`] = p;
-    inputs[`g${i}`] = grads[i];
-    inputs[`m${i}`] = m[i];
-    inputs[`v${i}`] = v[i];
-  });
-  const attrs: FusedAdamWAttrs = { ...o, decay: variables.map((p) => p.rank >= 2), count: variables.length };
-  const [norm, ...updated] = tf.engine().runKernel(ADAMW_WASM_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-  variables.forEach((p, i) => {
-    p.assign(updated[i]);
-    updated[i].dispose();
-  });
-  return norm as tf.Scalar;
+/** Registers the kernel for backendName 'wasm' (idempotent). */
+export function enableFusedWasmAdamW(): void {
+  if (!hasFusedAdamW('wasm')) tf.registerKernel({ kernelName: FUSED_ADAMW_KERNEL, backendName: 'wasm', kernelFunc: adamWKernel as unknown as tf.KernelFunc });
 }

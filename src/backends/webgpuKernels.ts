@@ -243,7 +243,7 @@ let enabled = true;
 
 /**
  * The reference-path switch (benchmarks, tests): false restores tfjs' own kernels and keeps them
- * (later useWebGpuRowKernels() calls do nothing), true installs ours. Returns false when the
+ * (later enableWebGpuRowKernels() calls do nothing), true installs ours. Returns false when the
  * webgpu backend's kernels are not registered (the backend was not imported).
  */
 export function setWebGpuRowKernels(on: boolean): boolean {
@@ -251,8 +251,8 @@ export function setWebGpuRowKernels(on: boolean): boolean {
   return apply(on);
 }
 
-/** Installs the kernels unless switched off; idempotent, a no-op without the webgpu backend. */
-export function useWebGpuRowKernels(): boolean {
+/** Installs the kernels unless setWebGpuRowKernels(false) switched them off; idempotent. False without the webgpu backend. */
+export function enableWebGpuRowKernels(): boolean {
   return apply(enabled);
 }
 

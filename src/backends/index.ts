@@ -1,0 +1,38 @@
+// Our global tfjs kernel patches, one file per concern. installKernels(backend) is called right
+// after a backend is chosen: by the worker's selectBackend (src/engine/backend.ts, which the
+// browser bench worker uses too) and by setupNodeBackend (src/node/backend.ts: CLI, Node bench,
+// tests). Each patch re-registers kernels of one backend only and is idempotent; building a model
+// installs nothing. Measured gains: README, Performance ("Optimisations kept").
+//
+// wasm (tfjs-backend-wasm 4.22):
+// - Identity shares its input's buffer instead of copying it (wasmIdentity.ts): the autodiff
+//   tape clones every activation it saves.
+// - BatchMatMul / _FusedMatMul transpose their operands explicitly first (wasmMatMul.ts): tfjs'
+//   transposed path is 10-50x slower, and every matmul gradient is transposed.
+// - LdaeAdamWUpdate, the whole AdamW step as one kernel on the wasm heap (wasmAdamW.ts): ~875
+//   kernel launches per step -> 1. The optimizer takes it whenever it is registered
+//   (src/ldae/optim/fusedAdamW.ts holds the kernel's contract; this layer fills it in).
+// webgpu (tfjs-backend-webgpu 4.22):
+// - Sum, Mean, Softmax and small BatchMatMuls as one thread per row / column / output
+//   (webgpuKernels.ts) instead of barrier-heavy workgroup reductions and padded tiles; only for
+//   the small problems where that wins. setWebGpuRowKernels(false) restores tfjs' own kernels
+//   (the bench's --reference-kernels, the parity test).
+// cpu, webgl: nothing is patched.
+import { enableFusedWasmAdamW } from './wasmAdamW';
+import { enableSharedWasmIdentity } from './wasmIdentity';
+import { enableFastWasmMatMul } from './wasmMatMul';
+import { enableWebGpuRowKernels } from './webgpuKernels';
+
+export { setWebGpuRowKernels } from './webgpuKernels';
+
+/** Installs our kernels for `backend` (a tfjs backend name); throws if that backend's kernels are not registered. */
+export function installKernels(backend: string): void {
+  let ok = true;
+  if (backend === 'wasm') {
+    ok = enableSharedWasmIdentity() && enableFastWasmMatMul();
+    enableFusedWasmAdamW();
+  } else if (backend === 'webgpu') {
+    ok = enableWebGpuRowKernels();
+  }
+  if (!ok) throw new Error(`installKernels: the ${backend} backend's tfjs kernels are not registered (is the backend loaded?)`);
+}
