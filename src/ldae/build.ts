@@ -6,12 +6,6 @@ import { createLdaeModel, type LdaeModel } from './ldaeModel';
 import { dataPcaFor, fitTokenizer, restoreTokenizer } from './tokenizers';
 import type { SerializedTokenizer, Tokenizer, TokenizerFitProgress } from './tokenizers/types';
 
-/** The config fields a fitted tokenizer depends on (cache key). */
-export function tokenizerKey(cfg: ExperimentConfig): string {
-  const { dataset, patchSize, tokenizer, latentDim, latentScaling, tokenizerSamples, vaeBeta, tokenizerSteps, seed } = cfg;
-  return JSON.stringify({ dataset, patchSize, tokenizer, latentDim, latentScaling, tokenizerSamples, vaeBeta, tokenizerSteps, seed });
-}
-
 export interface FittedTokenizer {
   tokenizer: Tokenizer;
   fitSeconds: number;

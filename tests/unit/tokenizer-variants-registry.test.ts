@@ -13,6 +13,7 @@ import { Trainer } from '../../src/ldae/trainer';
 import { obtainTokenizerCached } from '../../src/ldae/tokenizers/cache/cachedFit';
 import { tokenizerCacheKey } from '../../src/ldae/tokenizers/cache/key';
 import { MemoryTokenizerCache } from '../../src/ldae/tokenizers/cache/memory';
+import { TOKENIZER_FIELDS, type TokenizerFields } from '../../src/ldae/tokenizers/fields';
 import { setupNodeBackend } from '../../src/node/backend';
 import { FileTokenizerCache } from '../../src/node/tokenizerCacheFile';
 
@@ -69,6 +70,14 @@ describe('tokenizer cache key', () => {
     // PCA ignores the learned tokenizers' knobs.
     const pca = configFor('pca');
     expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512)).toBe(tokenizerCacheKey(pca, 512));
+  });
+
+  it('holds every field of TOKENIZER_FIELDS (the type asks for a changed value of each)', () => {
+    const base = configFor('patch-vae');
+    const changed: TokenizerFields = { dataset: 'mnist', patchSize: 4, latentDim: 16, tokenizer: 'conv-vae', seed: 2, latentScaling: 'none', tokenizerSamples: 3000, tokenizerSteps: 41, vaeBeta: 0.01 };
+    for (const field of TOKENIZER_FIELDS) {
+      expect(tokenizerCacheKey({ ...base, [field]: changed[field] }, 512), field).not.toBe(tokenizerCacheKey(base, 512));
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // Tokenizer, Patch size and the paper's key knob, Latent dimension, with live readouts
 // (D, variance kept, reconstruction PSNR) and before/after reconstructions from a preview fit.
 import { useEffect } from 'react';
-import { IMAGE_SIDE, patchDim, type ExperimentConfig, type TokenizerKind } from '../../ldae/config';
+import { IMAGE_SIDE, patchDim, type TokenizerKind } from '../../ldae/config';
+import { TOKENIZER_FIELDS } from '../../ldae/tokenizers/fields';
 import { Field, describedBy } from '../controls/Field';
 import { SelectKnob, SliderKnob } from '../controls/knobs';
 import { requestTokenizerPreview, tokenizerDisplayKey } from '../store/actions';
@@ -39,10 +40,6 @@ function PatchSizeSelect() {
   );
 }
 
-function tokenizerFields(c: ExperimentConfig) {
-  return [c.dataset, c.tokenizer, c.patchSize, c.latentDim, c.latentScaling, c.tokenizerSamples, c.vaeBeta, c.tokenizerSteps, c.seed] as const;
-}
-
 export function TokenizerPanel() {
   const config = useConfigStore((s) => s.config);
   const datasetReady = useEngineStore((s) => s.dataset.meta?.id === config.dataset && s.dataset.progress === null);
@@ -54,7 +51,7 @@ export function TokenizerPanel() {
   const shownKey = summary ? tokenizerDisplayKey({ tokenizer: summary.kind, patchSize: Math.round(Math.sqrt(summary.patchDim)), latentDim: summary.latentDim }) : null;
   const stale = summary !== null && shownKey !== wantedKey && !(config.tokenizer === 'pixel' && summary.kind === 'pixel' && summary.patchDim === D);
 
-  const fitKey = JSON.stringify(tokenizerFields(config));
+  const fitKey = JSON.stringify(TOKENIZER_FIELDS.map((f) => config[f]));
   useEffect(() => {
     if (datasetReady && live) requestTokenizerPreview(useConfigStore.getState().config);
   }, [datasetReady, live, fitKey]);

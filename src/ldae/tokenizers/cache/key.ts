@@ -1,16 +1,13 @@
-// The cache key: every config field that changes the fitted tokenizer, and nothing else.
-import { IMAGE_SIDE, effectiveLatentDim, type ExperimentConfig } from '../../config';
+// The cache key: every config field that changes the fitted tokenizer (TOKENIZER_FIELDS), the
+// training set size and the image shape, and nothing else.
+import { IMAGE_SIDE, effectiveLatentDim } from '../../config';
+import type { TokenizerFields } from '../fields';
 
 /** Bump when a tokenizer's fitting code changes what it produces, so stale entries are ignored. */
 export const TOKENIZER_CACHE_VERSION = 1;
 
-export type TokenizerKeyFields = Pick<
-  ExperimentConfig,
-  'dataset' | 'patchSize' | 'latentDim' | 'tokenizer' | 'seed' | 'latentScaling' | 'tokenizerSamples' | 'tokenizerSteps' | 'vaeBeta'
->;
-
 /** e.g. "v1_fashion-mnist_28px_n60000_p7_d8_patch-vae_seed1_unit-rms_s20000_steps1500_beta0.001". */
-export function tokenizerCacheKey(cfg: TokenizerKeyFields, trainCount: number, imageSide = IMAGE_SIDE): string {
+export function tokenizerCacheKey(cfg: TokenizerFields, trainCount: number, imageSide = IMAGE_SIDE): string {
   const parts = [
     `v${TOKENIZER_CACHE_VERSION}`,
     cfg.dataset,
