@@ -33,5 +33,3 @@ export type EngineEvent =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'log'; message: string }
   | { type: 'error'; message: string; where: string; fatal: boolean };
-
-export type EngineEventOf<T extends EngineEvent['type']> = Extract<EngineEvent, { type: T }>;

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSummary } from '../types/run';
 import { IMAGE_SIDE, type ExperimentConfig } from './config';
+import { trainFlopsPerImage } from './model/flops';
 import { vitConfig } from './model/sizes';
 import { createViT } from './model/vit';
 import type { ViT } from './model/types';
@@ -104,7 +105,7 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
     summary() {
       const c = vit.config;
       const forward = vit.forwardFlopsPerImage();
-      return { params: vit.paramCount(), flopsPerImage: 3 * forward, forwardFlopsPerImage: forward, tokens, width: c.width, depth: c.depth };
+      return { params: vit.paramCount(), flopsPerImage: trainFlopsPerImage(c), forwardFlopsPerImage: forward, tokens, width: c.width, depth: c.depth };
     },
     dispose() {
       vit.dispose();

@@ -29,8 +29,3 @@ export function unpatchify(patches: tf.Tensor3D, P: number, side: number): tf.Te
       .reshape([B, side, side, C]),
   );
 }
-
-export function patchGrid(side: number, P: number): { gridSide: number; tokens: number } {
-  const gridSide = side / P;
-  return { gridSide, tokens: gridSide * gridSide };
-}
