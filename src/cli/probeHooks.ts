@@ -9,6 +9,7 @@ import {
   computeBaselines,
   createBaselineCache,
   evaluateProbes,
+  probeSettingsFor,
   selectProbeSets,
   type BaselineCache,
   type BaselineMeasurement,
@@ -33,7 +34,7 @@ export function createProbeHooks(
   cache: BaselineCache = createBaselineCache(new FileBaselineStore()),
 ): ExperimentHooks {
   const sets = selectProbeSets(data, cfg, data.meta.classNames.length);
-  const settings: ProbeSettings = { seed: cfg.seed };
+  const settings: ProbeSettings = probeSettingsFor(cfg);
   const extractor = (model: LdaeModel) => (x: Parameters<LdaeModel['features']>[0]) => model.features(x, cfg.probeT);
   let baselines: BaselineMeasurements | null = null;
   let lastProbe: { step: number; m: ProbeMeasurement } | null = null;

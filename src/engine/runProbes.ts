@@ -9,6 +9,7 @@ import type { LdaeModel } from '../ldae/ldaeModel';
 import {
   computeBaselines,
   evaluateProbes,
+  probeSettingsFor,
   selectProbeSets,
   sharedBaselineCache,
   type BaselineCache,
@@ -52,13 +53,10 @@ export function createRunProbes(
   const probeSets = () => (sets ??= selectProbeSets(dataset, cfg, dataset.meta.classNames.length));
 
   function settings(cancelled: () => boolean): ProbeSettings {
-    return {
-      seed: cfg.seed,
-      onProgress: (fraction) => {
-        if (cancelled()) throw new ProbeCancelled();
-        post({ type: 'probeProgress', fraction });
-      },
-    };
+    return probeSettingsFor(cfg, (fraction) => {
+      if (cancelled()) throw new ProbeCancelled();
+      post({ type: 'probeProgress', fraction });
+    });
   }
 
   return {

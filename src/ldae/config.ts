@@ -96,6 +96,12 @@ export interface ExperimentConfig {
   probeTestSize: number;
   /** Probe noise level as a fraction of the schedule (paper: t = 10 of 1000). */
   probeT: number;
+  /** Linear probe: L2 weight decay on the weights (not the bias). */
+  probeWeightDecay: number;
+  /** Linear probe: Adam steps (rounded up to whole epochs of batch 512). */
+  probeSteps: number;
+  /** Linear probe: peak Adam learning rate (cosine decay to 0). */
+  probeLr: number;
   // runtime
   backend: BackendChoice;
 }
@@ -132,6 +138,9 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   probeTrainSize: 10000,
   probeTestSize: 2000,
   probeT: 0.01,
+  probeWeightDecay: 0.01,
+  probeSteps: 200,
+  probeLr: 0.04,
   backend: 'auto',
 };
 
@@ -167,6 +176,9 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
   probeTrainSize: { min: 10, max: 60000, integer: true },
   probeTestSize: { min: 10, max: 10000, integer: true },
   probeT: { min: 0, max: 1, integer: false },
+  probeWeightDecay: { min: 0, max: 1, integer: false },
+  probeSteps: { min: 10, max: 5000, integer: true },
+  probeLr: { min: 1e-5, max: 1, integer: false },
 };
 
 export const ENUM_VALUES: Record<EnumField, readonly string[]> = {

@@ -145,6 +145,11 @@ describe('baselines', () => {
     expect(rawPixelBaselineKey({ ...cfg, modelSize: 'small' }, smallProbe)).toBe(rawPixelBaselineKey(cfg, smallProbe));
     expect(rawPixelBaselineKey({ ...cfg, probeTrainSize: 500 }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
     expect(rawPixelBaselineKey({ ...cfg, dataset: 'mnist' }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
+    // The linear probe's settings enter every baseline's key.
+    for (const change of [{ probeWeightDecay: 0 }, { probeSteps: 400 }, { probeLr: 0.01 }]) {
+      expect(rawPixelBaselineKey({ ...cfg, ...change }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
+      expect(randomInitBaselineKey({ ...cfg, ...change }, smallProbe)).not.toBe(randomInitBaselineKey(cfg, smallProbe));
+    }
     let computed = 0;
     await cachedBaseline(cache, 'other', async () => {
       computed++;

@@ -52,7 +52,8 @@ const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
 
 function probeKeyParts(cfg: ExperimentConfig, settings: ProbeSettings) {
   const { seed, extract, linear, knn } = settings;
-  return { dataset: cfg.dataset, probeTrainSize: cfg.probeTrainSize, probeTestSize: cfg.probeTestSize, splitSeed: cfg.seed, probeSeed: seed, linear, knn, extract };
+  const { dataset, probeTrainSize, probeTestSize, probeSteps, probeLr, probeWeightDecay } = cfg;
+  return { dataset, probeTrainSize, probeTestSize, probeSteps, probeLr, probeWeightDecay, splitSeed: cfg.seed, probeSeed: seed, linear, knn, extract };
 }
 
 export function rawPixelBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {

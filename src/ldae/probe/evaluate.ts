@@ -1,6 +1,7 @@
 // One probe evaluation: features of the probe sets, parameter-free BatchNorm, then the
 // linear probe and the kNN probe. Every tensor it makes is gone when it returns.
 import type * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../config';
 import { extractFeatures, standardize, type ExtractOptions, type FeatureExtractor } from './features';
 import { knnAccuracy, type KnnOptions } from './knn';
 import { linearProbe, type LinearProbeOptions } from './linearProbe';
@@ -21,6 +22,14 @@ export interface ProbeSettings {
   knn?: Partial<Omit<KnnOptions, 'onProgress' | 'numClasses'>>;
   /** Overall fraction in [0, 1], called many times during one evaluation. */
   onProgress?: (fraction: number) => void;
+}
+
+/** The probe settings of a run: seeded by the run's seed, the linear probe as the config says. */
+export function probeSettingsFor(
+  cfg: Pick<ExperimentConfig, 'seed' | 'probeSteps' | 'probeLr' | 'probeWeightDecay'>,
+  onProgress?: (fraction: number) => void,
+): ProbeSettings {
+  return { seed: cfg.seed, linear: { steps: cfg.probeSteps, lr: cfg.probeLr, weightDecay: cfg.probeWeightDecay }, onProgress };
 }
 
 // Share of one evaluation's time spent in each phase (for the progress bar only).

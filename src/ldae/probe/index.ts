@@ -1,5 +1,5 @@
 // The probe's public API: what the worker and the CLI call.
-export { evaluateProbes, probeFeatures, type ProbeMeasurement, type ProbeSettings } from './evaluate';
+export { evaluateProbes, probeFeatures, probeSettingsFor, type ProbeMeasurement, type ProbeSettings } from './evaluate';
 export { extractFeatures, pixelFeatures, standardize, type FeatureExtractor, type LabelledImages } from './features';
 export { knnAccuracy, DEFAULT_KNN, type KnnOptions } from './knn';
 export { linearProbe, DEFAULT_LINEAR_PROBE, type LinearProbeOptions } from './linearProbe';
