@@ -28,7 +28,10 @@ export type OutputSpace = (typeof OUTPUT_SPACES)[number];
 export const LOSS_WEIGHTINGS = ['none', 'gamma2', 'inv-1p-sigma2', 'pca-weighted'] as const;
 export type LossWeighting = (typeof LOSS_WEIGHTINGS)[number];
 
-export const MODEL_SIZES = ['micro', 'tiny', 'small'] as const;
+/** The size presets; `custom` takes modelWidth / modelDepth / modelHeads instead. */
+export const MODEL_SIZE_PRESETS = ['micro', 'tiny', 'small'] as const;
+export type ModelSizePreset = (typeof MODEL_SIZE_PRESETS)[number];
+export const MODEL_SIZES = [...MODEL_SIZE_PRESETS, 'custom'] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -79,6 +82,10 @@ export interface ExperimentConfig {
   tConditioning: boolean;
   // model
   modelSize: ModelSize;
+  /** Width, blocks and heads of a `custom` model (ignored for the presets). */
+  modelWidth: number;
+  modelDepth: number;
+  modelHeads: number;
   // training
   batchSize: number;
   lr: number;
@@ -126,6 +133,9 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   lossWeighting: 'pca-weighted',
   tConditioning: true,
   modelSize: 'tiny',
+  modelWidth: 96,
+  modelDepth: 4,
+  modelHeads: 4,
   batchSize: 128,
   lr: 1e-3,
   warmupSteps: 100,
@@ -164,6 +174,9 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
   tokenizerSteps: { min: 0, max: 100000, integer: true },
   sigmaMax: { min: 0.01, max: 100, integer: false },
   singleLevelT: { min: 0, max: 1, integer: false },
+  modelWidth: { min: 16, max: 512, integer: true },
+  modelDepth: { min: 2, max: 16, integer: true },
+  modelHeads: { min: 1, max: 16, integer: true },
   batchSize: { min: 1, max: 4096, integer: true },
   lr: { min: 1e-7, max: 1, integer: false },
   warmupSteps: { min: 0, max: 1e6, integer: true },
@@ -209,6 +222,9 @@ export function effectiveLatentDim(cfg: Pick<ExperimentConfig, 'patchSize' | 'to
   return cfg.tokenizer === 'pixel' ? patchDim(cfg) : cfg.latentDim;
 }
 
+/** Smallest width per attention head a custom model may have. */
+export const MIN_HEAD_DIM = 4;
+
 export class ConfigError extends Error {
   constructor(
     readonly field: string,
@@ -243,6 +259,13 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
     problems.push(new ConfigError('patchSize', `patchSize must divide the image side ${IMAGE_SIDE} (1, 2, 4, 7, 14, 28), got ${cfg.patchSize}`));
   } else if (cfg.tokenizer !== 'pixel' && cfg.latentDim > patchDim(cfg)) {
     problems.push(new ConfigError('latentDim', `latentDim must be in [1, ${patchDim(cfg)}] (D = patchSize^2 x channels), got ${cfg.latentDim}`));
+  }
+  if (cfg.modelSize === 'custom') {
+    if (cfg.modelWidth % cfg.modelHeads !== 0) {
+      problems.push(new ConfigError('modelWidth', `modelWidth must be a multiple of modelHeads (${cfg.modelHeads}), got ${cfg.modelWidth}`));
+    } else if (cfg.modelWidth / cfg.modelHeads < MIN_HEAD_DIM) {
+      problems.push(new ConfigError('modelHeads', `the head dimension modelWidth / modelHeads must be at least ${MIN_HEAD_DIM}, got ${cfg.modelWidth} / ${cfg.modelHeads}`));
+    }
   }
   if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
     problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));

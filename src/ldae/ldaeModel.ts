@@ -57,7 +57,7 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
   const tokens = (imageSide / tokenizer.patchSize) ** 2;
   const schedule = scheduleFor(cfg);
   const vit = createViT(
-    vitConfig(cfg.modelSize, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
+    vitConfig(cfg, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
     deriveSeed(cfg.seed, 'vit-init'),
   );
   let pcaLoss: PcaLossBasis | null = null;
