@@ -93,6 +93,10 @@ export interface ExperimentConfig {
   steps: number;
   weightDecay: number;
   gradClip: number;
+  /** Random shift of each training image by up to k pixels (zero padding, random crop); 0 = off. */
+  augmentShift: number;
+  /** Random horizontal flip of each training image (wrong for digits). */
+  augmentFlip: boolean;
   seed: number;
   /** Metrics are read back from the device once every this many steps. */
   metricsEvery: number;
@@ -142,6 +146,8 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   steps: 2000,
   weightDecay: 0,
   gradClip: 1.0,
+  augmentShift: 0,
+  augmentFlip: false,
   seed: 1,
   metricsEvery: 10,
   probeEvery: 500,
@@ -183,6 +189,7 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
   steps: { min: 1, max: 1e7, integer: true },
   weightDecay: { min: 0, max: 1, integer: false },
   gradClip: { min: 0, max: 1e6, integer: false },
+  augmentShift: { min: 0, max: 8, integer: true },
   seed: { min: 1, max: 2 ** 31 - 1, integer: true },
   metricsEvery: { min: 1, max: 1e5, integer: true },
   probeEvery: { min: 0, max: 1e7, integer: true },
@@ -207,7 +214,7 @@ export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
   backend: BACKENDS,
 };
 
-export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning'];
+export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip'];
 
 /** Image side of every embedded dataset. */
 export const IMAGE_SIDE = 28;

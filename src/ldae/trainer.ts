@@ -1,8 +1,9 @@
 // A training session, pure tfjs: batches sliced from device-resident images with a seeded
-// permutation per epoch, t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
+// permutation per epoch (augmented when the config asks), t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
 // back from the device once per window (never per step).
 import * as tf from '@tensorflow/tfjs';
 import type { MetricsPoint } from '../types/run';
+import { augmentBatch, augmentationOn } from './augment';
 import type { ExperimentConfig } from './config';
 import type { LdaeModel } from './ldaeModel';
 import { createAdamW, type AdamW } from './optim/adamw';
@@ -56,7 +57,10 @@ export class Trainer {
     const s = this.step;
     const idx = this.nextIndices();
     const t = sampleTimes(this.cfg, idx.length, rng(deriveSeed(this.cfg.seed, 't', s)));
-    const x0 = tf.tidy(() => tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D);
+    const x0 = tf.tidy(() => {
+      const batch = tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
+      return augmentationOn(this.cfg) ? augmentBatch(batch, this.cfg, deriveSeed(this.cfg.seed, 'augment', s)) : batch;
+    });
     const tT = tf.tensor1d(t);
     const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
     const out = this.optimizer.minimize(() => this.model.loss(x0, tT, noise));

@@ -1,7 +1,7 @@
 // modelSize custom: width / depth / heads from the config, validated; 96/4/4 is exactly tiny.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { configFromSearchParams, configProblems, DEFAULT_CONFIG } from '../../src/ldae/config';
+import { configFromSearchParams, configProblems, DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { modelShape, vitConfig } from '../../src/ldae/model/sizes';
 import { createViT } from '../../src/ldae/model/vit';
 import { setupNodeBackend } from '../../src/node/backend';
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 const shape = { tokens: 16, inDim: 49, outDim: 49, tConditioning: true };
-const custom = (modelWidth: number, modelDepth: number, modelHeads: number) => ({ ...DEFAULT_CONFIG, modelSize: 'custom' as const, modelWidth, modelDepth, modelHeads });
+const custom = (modelWidth: number, modelDepth: number, modelHeads: number): ExperimentConfig => ({ ...DEFAULT_CONFIG, modelSize: 'custom', modelWidth, modelDepth, modelHeads });
 
 describe('custom model size', () => {
   it('96 / 4 / 4 has exactly the parameters and FLOPs of tiny; other shapes differ', () => {
@@ -28,7 +28,7 @@ describe('custom model size', () => {
   });
 
   it('validates width, heads and head dimension only for custom', () => {
-    const fields = (c: ReturnType<typeof custom>) => configProblems(c).map((p) => p.field);
+    const fields = (c: ExperimentConfig) => configProblems(c).map((p) => p.field);
     expect(fields(custom(96, 4, 4))).toEqual([]);
     expect(configProblems(custom(100, 4, 3))[0].message).toBe('modelWidth must be a multiple of modelHeads (3), got 100');
     expect(fields(custom(48, 4, 16))).toEqual(['modelHeads']); // head dimension 3 < 4

@@ -40,6 +40,8 @@ const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
   'steps',
   'weightDecay',
   'gradClip',
+  'augmentShift',
+  'augmentFlip',
   'batchSize',
   'metricsEvery',
   'probeEvery',
