@@ -5,10 +5,13 @@
 // events; an evaluation can be cancelled between batches (its tensors are freed either way).
 import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
+import type { WeightsEma } from '../ldae/ema';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import {
   computeBaselines,
   evaluateProbes,
+  probeExtractor,
+  probedWeights,
   probeSettingsFor,
   selectProbeSets,
   sharedBaselineCache,
@@ -40,7 +43,8 @@ export interface RunProbes {
    * config and seed, identical to the session's model before its first step, and is disposed after.
    */
   baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean): Promise<Baselines>;
-  evaluate(model: LdaeModel, step: number, cancelled: () => boolean): Promise<ProbeResult>;
+  /** Probes `model`, through `ema` (the trainer's EMA of its weights) when there is one. */
+  evaluate(model: LdaeModel, step: number, cancelled: () => boolean, ema?: WeightsEma | null): Promise<ProbeResult>;
 }
 
 export function createRunProbes(
@@ -73,18 +77,18 @@ export function createRunProbes(
       this.baselinesTried = true;
       const measured = await computeBaselines(cfg, probeSets(), settings(cancelled), async () => {
         const model = await createRandomInit();
-        return { extract: (x) => model.features(x, cfg.probeT), dispose: () => model.dispose() };
+        return { extract: probeExtractor(model, cfg), dispose: () => model.dispose() };
       }, cache);
       return {
         rawPixel: { linearTestAcc: measured.rawPixel.linearTestAcc, knnTestAcc: measured.rawPixel.knnTestAcc },
         randomInit: { linearTestAcc: measured.randomInit.linearTestAcc, knnTestAcc: measured.randomInit.knnTestAcc },
       };
     },
-    async evaluate(model, step, cancelled) {
+    async evaluate(model, step, cancelled, ema = null) {
       this.requested = false;
       this.lastStep = step;
-      const r = await evaluateProbes((x) => model.features(x, cfg.probeT), probeSets(), settings(cancelled));
-      return { step, linearTestAcc: r.linearTestAcc, linearTrainAcc: r.linearTrainAcc, knnTestAcc: r.knnTestAcc, seconds: r.seconds };
+      const r = await evaluateProbes(probeExtractor(model, cfg, ema), probeSets(), settings(cancelled));
+      return { step, weights: probedWeights(ema), linearTestAcc: r.linearTestAcc, linearTrainAcc: r.linearTrainAcc, knnTestAcc: r.knnTestAcc, seconds: r.seconds };
     },
   };
 }

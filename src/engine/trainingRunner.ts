@@ -201,7 +201,7 @@ export function createTrainingRunner(
     postState('probing');
     s.cancelProbe = false;
     try {
-      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe) });
+      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe, s.trainer.ema) });
     } catch (e) {
       if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
     }

@@ -34,6 +34,11 @@ export type ModelSizePreset = (typeof MODEL_SIZE_PRESETS)[number];
 export const MODEL_SIZES = [...MODEL_SIZE_PRESETS, 'custom'] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
 
+/** What the probe reads: the middle block's output mean-pooled (the paper), or the mean over all
+ *  blocks' outputs, each mean-pooled (beyond the paper's protocol). */
+export const PROBE_FEATURES = ['middle', 'mean-of-blocks'] as const;
+export type ProbeFeatureKind = (typeof PROBE_FEATURES)[number];
+
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
@@ -97,6 +102,8 @@ export interface ExperimentConfig {
   augmentShift: number;
   /** Random horizontal flip of each training image (wrong for digits). */
   augmentFlip: boolean;
+  /** EMA of the weights, probed instead of the live weights when > 0 (0 = off). */
+  emaDecay: number;
   seed: number;
   /** Metrics are read back from the device once every this many steps. */
   metricsEvery: number;
@@ -107,6 +114,9 @@ export interface ExperimentConfig {
   probeTestSize: number;
   /** Probe noise level as a fraction of the schedule (paper: t = 10 of 1000). */
   probeT: number;
+  /** Probe input with real noise sigma_t eps at probeT (fixed per image); off = clean gamma_t enc(x). */
+  probeNoise: boolean;
+  probeFeatures: ProbeFeatureKind;
   /** Linear probe: L2 weight decay on the weights (not the bias). */
   probeWeightDecay: number;
   /** Linear probe: Adam steps (rounded up to whole epochs of batch 512). */
@@ -148,12 +158,15 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   gradClip: 1.0,
   augmentShift: 0,
   augmentFlip: false,
+  emaDecay: 0,
   seed: 1,
   metricsEvery: 10,
   probeEvery: 500,
   probeTrainSize: 10000,
   probeTestSize: 2000,
   probeT: 0.01,
+  probeNoise: false,
+  probeFeatures: 'middle',
   probeWeightDecay: 0.01,
   probeSteps: 200,
   probeLr: 0.04,
@@ -190,6 +203,7 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
   weightDecay: { min: 0, max: 1, integer: false },
   gradClip: { min: 0, max: 1e6, integer: false },
   augmentShift: { min: 0, max: 8, integer: true },
+  emaDecay: { min: 0, max: 0.99999, integer: false },
   seed: { min: 1, max: 2 ** 31 - 1, integer: true },
   metricsEvery: { min: 1, max: 1e5, integer: true },
   probeEvery: { min: 0, max: 1e7, integer: true },
@@ -211,10 +225,11 @@ export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
   outputSpace: OUTPUT_SPACES,
   lossWeighting: LOSS_WEIGHTINGS,
   modelSize: MODEL_SIZES,
+  probeFeatures: PROBE_FEATURES,
   backend: BACKENDS,
 };
 
-export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip'];
+export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip', 'probeNoise'];
 
 /** Image side of every embedded dataset. */
 export const IMAGE_SIDE = 28;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { MetricsPoint } from '../types/run';
 import { augmentBatch, augmentationOn } from './augment';
 import type { ExperimentConfig } from './config';
+import { createWeightsEma, type WeightsEma } from './ema';
 import type { LdaeModel } from './ldaeModel';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
@@ -16,6 +17,8 @@ export class Trainer {
   step = 0;
   readonly optimizer: AdamW;
   readonly lr: LrSchedule;
+  /** EMA of the ViT's weights (what the probes read) when cfg.emaDecay > 0, else null. */
+  readonly ema: WeightsEma | null;
   private readonly cfg: ExperimentConfig;
   private readonly batchSize: number;
   private order: Int32Array = new Int32Array(0);
@@ -38,6 +41,7 @@ export class Trainer {
       optimizer = createAdamW(model.vit.variables, { schedule: this.lr, weightDecay: this.cfg.weightDecay, gradClip: this.cfg.gradClip });
     });
     this.optimizer = optimizer!;
+    this.ema = this.cfg.emaDecay > 0 ? createWeightsEma(model.vit.variables, this.cfg.emaDecay) : null;
   }
 
   /** Indices of the next batch; a new seeded permutation every epoch (the tail of an epoch is dropped). */
@@ -64,6 +68,7 @@ export class Trainer {
     const tT = tf.tensor1d(t);
     const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
     const out = this.optimizer.minimize(() => this.model.loss(x0, tT, noise));
+    this.ema?.update();
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
     this.pending.push(out);
     this.step++;
@@ -110,5 +115,6 @@ export class Trainer {
     for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
     this.pending = [];
     this.optimizer.dispose();
+    this.ema?.dispose();
   }
 }

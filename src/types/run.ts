@@ -29,6 +29,8 @@ export interface MetricsPoint {
 
 export interface ProbeResult {
   step: number;
+  /** Which weights were probed: the EMA of the weights (emaDecay > 0) or the live ones. */
+  weights: 'ema' | 'live';
   linearTestAcc: number;
   linearTrainAcc: number;
   knnTestAcc: number;

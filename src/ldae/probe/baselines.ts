@@ -42,6 +42,7 @@ const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
   'gradClip',
   'augmentShift',
   'augmentFlip',
+  'emaDecay',
   'batchSize',
   'metricsEvery',
   'probeEvery',

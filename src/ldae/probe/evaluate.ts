@@ -17,7 +17,7 @@ export interface ProbeMeasurement {
 export interface ProbeSettings {
   /** Seeds the linear probe's shuffling (use the run's config.seed). */
   seed: number;
-  extract?: Partial<Omit<ExtractOptions, 'onProgress'>>;
+  extract?: Partial<Omit<ExtractOptions, 'onProgress' | 'set'>>;
   linear?: Partial<Omit<LinearProbeOptions, 'onProgress' | 'numClasses' | 'seed'>>;
   knn?: Partial<Omit<KnnOptions, 'onProgress' | 'numClasses'>>;
   /** Overall fraction in [0, 1], called many times during one evaluation. */
@@ -92,10 +92,12 @@ async function runEvaluation(extract: FeatureExtractor, sets: ProbeSets, setting
   try {
     trainFeatures = await extractFeatures(extract, sets.train, {
       ...settings.extract,
+      set: 'train',
       onProgress: report && ((f) => report(trainShare * f)),
     });
     testFeatures = await extractFeatures(extract, sets.test, {
       ...settings.extract,
+      set: 'test',
       onProgress: report && ((f) => report(trainShare + (PHASES.features - trainShare) * f)),
     });
     const accs = await probeFeatures(trainFeatures, testFeatures, sets, settings, PHASES.features);

@@ -1,12 +1,19 @@
 import { memo } from 'react';
+import type { ProbeFeatureKind } from '../../ldae/config';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
 import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
 import { pct } from './series';
 
-export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
+const FEATURE_CAPTIONS: Record<ProbeFeatureKind, string> = {
+  middle: 'middle block, mean-pooled, BatchNorm',
+  'mean-of-blocks': 'mean of all blocks, each mean-pooled, BatchNorm (beyond the paper)',
+};
+
+export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features }: { xMax: number; probeEvery: number; features: ProbeFeatureKind }) {
   const probes = useMetricsStore((s) => s.probes);
+  const weights = probes[probes.length - 1]?.weights;
   const baselines = useMetricsStore((s) => s.baselines);
   const session = useRunStore(hasSession);
   const refs = baselines
@@ -21,7 +28,10 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax:
     <figure className="chart" data-testid="probe-chart" data-points={probes.length}>
       <figcaption>
         <span className="chart-title">Probe accuracy (test)</span>
-        <span className="muted">middle block, mean-pooled, BatchNorm</span>
+        <span className="muted" data-testid="probe-caption">
+          {FEATURE_CAPTIONS[features]}
+          {weights === 'ema' ? ' · EMA weights' : ''}
+        </span>
         <button type="button" className="small" disabled={!session} onClick={probeNow}>
           Evaluate probes now
         </button>

@@ -21,6 +21,12 @@ export function TrainingPanel() {
         />
         <CheckboxKnob field="augmentFlip" label="Random horizontal flip" why="Off by default: wrong for digits (a mirrored 2 or 7 is no digit)." />
       </div>
+      <NumberKnob
+        field="emaDecay"
+        label="EMA decay of weights"
+        step="any"
+        why="0 = off. Otherwise the probes read an average of the weights over about 1 / (1 − decay) steps, starting from the initial weights: keep that well below the run's length."
+      />
       <NumberKnob field="probeEvery" label="Probe every K steps" why="Linear and kNN probes on the frozen middle block; they cost forward passes over the probe set (0 = only at the end)." />
       <details className="more-settings">
         <summary>More settings</summary>
