@@ -10,6 +10,7 @@ import {
   computeBaselines,
   createBaselineCache,
   evaluateProbes,
+  latentExtractor,
   probeExtractor,
   probedWeights,
   probeSettingsFor,
@@ -30,6 +31,12 @@ const accuracies = (m: ProbeMeasurement) => ({
 });
 
 const baseline = (b: BaselineMeasurement) => ({ ...accuracies(b), seconds: b.seconds, from_cache: b.fromCache });
+
+const baselineFields = (b: BaselineMeasurements) => ({
+  raw_pixel: baseline(b.rawPixel),
+  random_init: baseline(b.randomInit),
+  ...(b.latent ? { latent: baseline(b.latent) } : {}),
+});
 
 export function createProbeHooks(
   cfg: ExperimentConfig,
@@ -52,8 +59,8 @@ export function createProbeHooks(
 
   return {
     async beforeTraining(model, emit) {
-      baselines = await computeBaselines(cfg, sets, settings, async () => ({ extract: probeExtractor(model, cfg), dispose: () => {} }), cache);
-      emit({ type: 'baselines', raw_pixel: baseline(baselines.rawPixel), random_init: baseline(baselines.randomInit) });
+      baselines = await computeBaselines(cfg, sets, settings, async () => ({ extract: probeExtractor(model, cfg), dispose: () => {} }), cache, latentExtractor(model.tokenizer));
+      emit({ type: 'baselines', ...baselineFields(baselines) });
     },
     async afterWindow(step, model, emit, ema) {
       if (cfg.probeEvery <= 0 || step >= cfg.steps) return; // the end of the run is evaluated in summaryFields
@@ -66,7 +73,7 @@ export function createProbeHooks(
         probe: { step, weights: probedWeights(ema), ...accuracies(final), seconds: final.seconds },
         probe_seconds_total: probeSeconds,
         probe_sets: { train: sets.train.count, test: sets.test.count, t: cfg.probeT },
-        ...(baselines ? { baselines: { raw_pixel: baseline(baselines.rawPixel), random_init: baseline(baselines.randomInit) } } : {}),
+        ...(baselines ? { baselines: baselineFields(baselines) } : {}),
       };
     },
   };

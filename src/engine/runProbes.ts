@@ -7,15 +7,18 @@ import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
 import type { WeightsEma } from '../ldae/ema';
 import type { LdaeModel } from '../ldae/ldaeModel';
+import type { Tokenizer } from '../ldae/tokenizers/types';
 import {
   computeBaselines,
   evaluateProbes,
+  latentExtractor,
   probeExtractor,
   probedWeights,
   probeSettingsFor,
   selectProbeSets,
   sharedBaselineCache,
   type BaselineCache,
+  type ProbeMeasurement,
   type ProbeSets,
   type ProbeSettings,
 } from '../ldae/probe';
@@ -39,10 +42,11 @@ export interface RunProbes {
   /** Whether an evaluation is due after `step` completed steps. */
   due(step: number): boolean;
   /**
-   * Raw-pixel and random-init baselines. `createRandomInit` builds a fresh model from the run's
-   * config and seed, identical to the session's model before its first step, and is disposed after.
+   * Raw-pixel, random-init and latent baselines. `createRandomInit` builds a fresh model from the
+   * run's config and seed, identical to the session's model before its first step, and is disposed
+   * after; `tokenizer` (the session's) gives the latents.
    */
-  baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean): Promise<Baselines>;
+  baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean, tokenizer: Tokenizer): Promise<Baselines>;
   /** Probes `model`, through `ema` (the trainer's EMA of its weights) when there is one. */
   evaluate(model: LdaeModel, step: number, cancelled: () => boolean, ema?: WeightsEma | null): Promise<ProbeResult>;
 }
@@ -73,16 +77,21 @@ export function createRunProbes(
       if (step >= cfg.steps) return true;
       return cfg.probeEvery > 0 && step > 0 && step % cfg.probeEvery === 0;
     },
-    async baselines(createRandomInit, cancelled) {
+    async baselines(createRandomInit, cancelled, tokenizer) {
       this.baselinesTried = true;
-      const measured = await computeBaselines(cfg, probeSets(), settings(cancelled), async () => {
-        const model = await createRandomInit();
-        return { extract: probeExtractor(model, cfg), dispose: () => model.dispose() };
-      }, cache);
-      return {
-        rawPixel: { linearTestAcc: measured.rawPixel.linearTestAcc, knnTestAcc: measured.rawPixel.knnTestAcc },
-        randomInit: { linearTestAcc: measured.randomInit.linearTestAcc, knnTestAcc: measured.randomInit.knnTestAcc },
-      };
+      const measured = await computeBaselines(
+        cfg,
+        probeSets(),
+        settings(cancelled),
+        async () => {
+          const model = await createRandomInit();
+          return { extract: probeExtractor(model, cfg), dispose: () => model.dispose() };
+        },
+        cache,
+        latentExtractor(tokenizer),
+      );
+      const result = (m: ProbeMeasurement) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
+      return { rawPixel: result(measured.rawPixel), randomInit: result(measured.randomInit), latent: result(measured.latent!) };
     },
     async evaluate(model, step, cancelled, ema = null) {
       this.requested = false;

@@ -1,6 +1,8 @@
-// The lines a skeptic draws: the same probes on raw pixels (standardised) and on the
-// features of the same architecture at random initialisation (same seed). Each is computed
-// once per dataset / probe split / seeds (and, for random init, architecture) and cached.
+// The lines a skeptic draws: the same probes on raw pixels (standardised), on the features of
+// the same architecture at random initialisation (same seed), and on the tokenizer's latents z0
+// of all patches concatenated. Each is computed once per dataset / probe split / seeds (and, for
+// random init, architecture; for the latents, tokenizer) and cached.
+import { tokenizerKey } from '../build';
 import type { ExperimentConfig } from '../config';
 import { evaluateProbes, type ProbeMeasurement, type ProbeSettings } from './evaluate';
 import { pixelFeatures, type FeatureExtractor } from './features';
@@ -13,6 +15,8 @@ export interface BaselineMeasurement extends ProbeMeasurement {
 export interface BaselineMeasurements {
   rawPixel: BaselineMeasurement;
   randomInit: BaselineMeasurement;
+  /** Null when no latent extractor was given. */
+  latent: BaselineMeasurement | null;
 }
 
 /** Optional persistence (the CLI: JSON files in .cache/; the browser: IndexedDB). */
@@ -71,6 +75,11 @@ export function randomInitBaselineKey(cfg: ExperimentConfig, settings: ProbeSett
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return JSON.stringify({ baseline: 'random-init', ...probeKeyParts(cfg, settings), arch });
+}
+
+/** Probe settings plus every config field the fitted tokenizer depends on. */
+export function latentBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {
+  return JSON.stringify({ baseline: 'latent', ...probeKeyParts(cfg, settings), tokenizer: JSON.parse(tokenizerKey(cfg)) as unknown });
 }
 
 /** Short stable file-name-safe hash of a cache key (FNV-1a, 2 x 32 bit). */
@@ -146,17 +155,35 @@ export async function randomInitBaseline(
   });
 }
 
-/** Both baselines, one after the other (never two evaluations' tensors at once). Progress in [0, 1]. */
+/** Probes of the tokenizer's latents z0 of all patches, concatenated: `latentExtractor(tokenizer)`. */
+export async function latentBaseline(
+  cfg: ExperimentConfig,
+  sets: ProbeSets,
+  settings: ProbeSettings,
+  extract: FeatureExtractor,
+  cache: BaselineCache = sharedBaselineCache,
+): Promise<BaselineMeasurement> {
+  return cachedBaseline(cache, latentBaselineKey(cfg, settings), () => evaluateProbes(extract, sets, settings));
+}
+
+/**
+ * The baselines, one after the other (never two evaluations' tensors at once): raw pixels, random
+ * init, and the latents when `latent` (the tokenizer's latent extractor) is given. Progress in [0, 1].
+ */
 export async function computeBaselines(
   cfg: ExperimentConfig,
   sets: ProbeSets,
   settings: ProbeSettings,
   createRandomInit: RandomInitFactory,
   cache: BaselineCache = sharedBaselineCache,
+  latent: FeatureExtractor | null = null,
 ): Promise<BaselineMeasurements> {
   const report = settings.onProgress;
-  const rawPixel = await rawPixelBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 * f)) }, cache);
-  const randomInit = await randomInitBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 + 0.5 * f)) }, createRandomInit, cache);
+  const parts = latent ? 3 : 2;
+  const phase = (i: number): ProbeSettings => ({ ...settings, onProgress: report && ((f) => report((i + f) / parts)) });
+  const rawPixel = await rawPixelBaseline(cfg, sets, phase(0), cache);
+  const randomInit = await randomInitBaseline(cfg, sets, phase(1), createRandomInit, cache);
+  const latentLine = latent ? await latentBaseline(cfg, sets, phase(2), latent, cache) : null;
   report?.(1);
-  return { rawPixel, randomInit };
+  return { rawPixel, randomInit, latent: latentLine };
 }

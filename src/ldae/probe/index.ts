@@ -1,7 +1,7 @@
 // The probe's public API: what the worker and the CLI call.
 export { evaluateProbes, probeFeatures, probeSettingsFor, type ProbeMeasurement, type ProbeSettings } from './evaluate';
 export { extractFeatures, pixelFeatures, standardize, type FeatureBatch, type FeatureExtractor, type LabelledImages } from './features';
-export { probeExtractor, probedWeights, type ProbedWeights } from './modelFeatures';
+export { latentExtractor, probeExtractor, probedWeights, type ProbedWeights } from './modelFeatures';
 export { knnAccuracy, DEFAULT_KNN, type KnnOptions } from './knn';
 export { linearProbe, DEFAULT_LINEAR_PROBE, type LinearProbeOptions } from './linearProbe';
 export { selectProbeSets, stratifiedSubset, type ProbeSets } from './subset';
@@ -9,6 +9,8 @@ export {
   computeBaselines,
   createBaselineCache,
   hashKey,
+  latentBaseline,
+  latentBaselineKey,
   randomInitBaseline,
   randomInitBaselineKey,
   rawPixelBaseline,

@@ -1,10 +1,12 @@
 // What the probes read from a model, one definition for the worker and the CLI: the config's
 // probe features (probeT, probeNoise, probeFeatures) of the live weights, or of the weights' EMA
 // when the trainer keeps one.
+import type * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig } from '../config';
 import type { WeightsEma } from '../ema';
 import type { FeatureOptions, LdaeModel } from '../ldaeModel';
 import { deriveSeed } from '../random';
+import type { Tokenizer } from '../tokenizers/types';
 import type { FeatureBatch, FeatureExtractor } from './features';
 
 export type ProbedWeights = 'ema' | 'live';
@@ -27,4 +29,12 @@ export function probedWeights(ema: WeightsEma | null): ProbedWeights {
 export function probeExtractor(model: LdaeModel, cfg: ProbeFeatureConfig, ema: WeightsEma | null = null): FeatureExtractor {
   const live: FeatureExtractor = (x, batch) => model.features(x, cfg.probeT, featureOptions(cfg, batch));
   return ema ? (x, batch) => ema.swapIn(() => live(x, batch)) : live;
+}
+
+/** The latent baseline's features: the tokenizer's z0 of every patch, concatenated, [B, tokens x d]. */
+export function latentExtractor(tokenizer: Tokenizer): FeatureExtractor {
+  return (x) => {
+    const z = tokenizer.encode(x);
+    return z.reshape([z.shape[0], -1]) as tf.Tensor2D;
+  };
 }

@@ -22,6 +22,7 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
         { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3', at: 'insideBottomRight' },
         { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#666', dash: '6 3', at: 'insideTopLeft' },
         { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#666', dash: '2 3', at: 'insideBottomRight' },
+        { y: baselines.latent.linearTestAcc, label: `latents z0 concatenated, linear ${pct(baselines.latent.linearTestAcc)}`, color: '#b06a00', dash: '8 2 2 2', at: 'insideTopRight' },
       ]
     : [];
   return (
@@ -39,7 +40,7 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
       {probes.length === 0 && baselines === null ? (
         <p className="chart-empty">
           {probeEvery > 0
-            ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel and random-init baselines as reference lines.`
+            ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel, random-init and latent baselines as reference lines.`
             : 'Probe every K is 0: probes run only at the end of the run.'}
         </p>
       ) : (
