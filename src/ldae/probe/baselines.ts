@@ -133,10 +133,11 @@ export type RandomInitFactory = () => Promise<{ extract: FeatureExtractor; dispo
 
 /**
  * Probes of the same architecture at random init. The model the trainer has just built and not
- * yet stepped IS that model (same config, same seed): pass `async () => ({ extract: (x) =>
- * model.features(x, cfg.probeT), dispose: () => {} })` before the first step.
+ * yet stepped IS that model (same config, same seed): pass `async () => ({ extract:
+ * probeExtractor(model, cfg), dispose: () => {} })` before the first step.
  * Note: with adaLN-Zero every block is exactly the identity at init, so this line measures the
- * mean-pooled token embedding (a linear map of the image's average patch plus a constant).
+ * mean-pooled token embedding: for latent input or a tokenizer with a linear decoder, a linear map
+ * of the mean latent (1/N) sum_n z_n plus a constant, rank at most d.
  */
 export async function randomInitBaseline(
   cfg: ExperimentConfig,
