@@ -275,19 +275,21 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
   for (const field of BOOLEAN_FIELDS) {
     if (typeof cfg[field] !== 'boolean') problems.push(new ConfigError(field, `${field} must be true or false, got ${String(cfg[field])}`));
   }
+  // The custom size's width / heads check needs only those two fields (shown even while others are invalid).
+  const invalid = new Set(problems.map((p) => p.field));
+  if (cfg.modelSize === 'custom' && !invalid.has('modelWidth') && !invalid.has('modelHeads')) {
+    if (cfg.modelWidth % cfg.modelHeads !== 0) {
+      problems.push(new ConfigError('modelWidth', `modelWidth must be a multiple of modelHeads (${cfg.modelHeads}), got ${cfg.modelWidth}`));
+    } else if (cfg.modelWidth / cfg.modelHeads < MIN_HEAD_DIM) {
+      problems.push(new ConfigError('modelHeads', `the head dimension modelWidth / modelHeads must be at least ${MIN_HEAD_DIM}, got ${cfg.modelWidth} / ${cfg.modelHeads}`));
+    }
+  }
   if (problems.length > 0) return problems;
 
   if (IMAGE_SIDE % cfg.patchSize !== 0) {
     problems.push(new ConfigError('patchSize', `patchSize must divide the image side ${IMAGE_SIDE} (1, 2, 4, 7, 14, 28), got ${cfg.patchSize}`));
   } else if (cfg.tokenizer !== 'pixel' && cfg.latentDim > patchDim(cfg)) {
     problems.push(new ConfigError('latentDim', `latentDim must be in [1, ${patchDim(cfg)}] (D = patchSize^2 x channels), got ${cfg.latentDim}`));
-  }
-  if (cfg.modelSize === 'custom') {
-    if (cfg.modelWidth % cfg.modelHeads !== 0) {
-      problems.push(new ConfigError('modelWidth', `modelWidth must be a multiple of modelHeads (${cfg.modelHeads}), got ${cfg.modelWidth}`));
-    } else if (cfg.modelWidth / cfg.modelHeads < MIN_HEAD_DIM) {
-      problems.push(new ConfigError('modelHeads', `the head dimension modelWidth / modelHeads must be at least ${MIN_HEAD_DIM}, got ${cfg.modelWidth} / ${cfg.modelHeads}`));
-    }
   }
   if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
     problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));

@@ -36,6 +36,8 @@ describe('custom model size', () => {
     expect(fields(custom(96, 1, 4))).toEqual(['modelDepth']);
     expect(fields(custom(96, 17, 4))).toEqual(['modelDepth']);
     expect(fields({ ...custom(100, 4, 3), modelSize: 'tiny' })).toEqual([]);
+    // Shown even while an unrelated field is invalid (the UI shows every problem at once).
+    expect(fields({ ...custom(100, 4, 3), batchSize: Number.NaN })).toEqual(['batchSize', 'modelWidth']);
     const { config, problems } = configFromSearchParams(new URLSearchParams('modelSize=custom&modelWidth=64&modelDepth=3&modelHeads=2'));
     expect(problems).toEqual([]);
     expect(modelShape(config)).toEqual({ width: 64, depth: 3, heads: 2 });
@@ -50,10 +52,12 @@ describe('custom model size', () => {
     const t = tf.tensor1d([0.1, 0.7]);
     const res = model.residuals(tokens, t);
     expect(res).toHaveLength(4);
-    expect(Array.from(await model.features(tokens, t).data())).toEqual(Array.from(await res[1].data()));
-    expect(model.apply(tokens, t).shape).toEqual([2, 4, 5]);
+    const features = model.features(tokens, t);
+    const out = model.apply(tokens, t);
+    expect(Array.from(await features.data())).toEqual(Array.from(await res[1].data()));
+    expect(out.shape).toEqual([2, 4, 5]);
     model.dispose();
-    tf.dispose([tokens, t, ...res]);
+    tf.dispose([tokens, t, features, out, ...res]);
     const odd = vitConfig(custom(18, 2, 3), shape);
     expect(odd.condHidden).toBe(5);
     createViT(odd, 1).dispose();
