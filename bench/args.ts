@@ -1,5 +1,5 @@
 // Command-line flags of `npm run bench`.
-import { MODEL_SIZES, type ModelSize } from '../src/ldae/config';
+import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../src/ldae/config';
 
 export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
 /** Node's webgpu (dawn.node) runs only when named (node:webgpu): the browser's is the one users get. */
@@ -11,7 +11,7 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 export interface BenchArgs {
   node: NodeBackend[];
   browser: BrowserBackend[];
-  sizes: ModelSize[];
+  sizes: ModelSizePreset[];
   steps: number;
   warmup: number;
   budgetS: number;
@@ -46,7 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {
     node: [...DEFAULT_NODE_BACKENDS],
     browser: [...BROWSER_BACKENDS],
-    sizes: [...MODEL_SIZES],
+    sizes: [...MODEL_SIZE_PRESETS],
     steps: 20,
     warmup: 3,
     budgetS: 60,
@@ -102,8 +102,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       }
       case '--sizes': {
         const sizes = (value() ?? '').split(',').filter(Boolean);
-        for (const s of sizes) if (!(MODEL_SIZES as readonly string[]).includes(s)) throw new Error(`unknown size "${s}" (${MODEL_SIZES.join(', ')})`);
-        a.sizes = sizes as ModelSize[];
+        for (const s of sizes) if (!(MODEL_SIZE_PRESETS as readonly string[]).includes(s)) throw new Error(`unknown size "${s}" (${MODEL_SIZE_PRESETS.join(', ')})`);
+        a.sizes = sizes as ModelSizePreset[];
         break;
       }
       case '--steps':

@@ -3,7 +3,7 @@
 // Query: ?backends=webgpu,webgl,wasm&sizes=micro,tiny,small&steps=20&warmup=3&budget=60
 //        &driftSteps=1000&driftBudget=30&trainImages=10000&kernels=custom|reference
 import type { BackendName } from '../types/run';
-import { MODEL_SIZES, type ModelSize } from '../ldae/config';
+import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../ldae/config';
 import { formatTable } from './format';
 import type { BenchReply, BenchRequest, PageResult } from './protocol';
 
@@ -12,7 +12,7 @@ const list = (key: string, fallback: string) => (params.get(key) ?? fallback).sp
 const num = (key: string, fallback: number) => Number(params.get(key) ?? fallback);
 
 const backends = list('backends', 'webgpu,webgl,wasm') as BackendName[];
-const sizes = list('sizes', MODEL_SIZES.join(',')).filter((s): s is ModelSize => (MODEL_SIZES as readonly string[]).includes(s));
+const sizes = list('sizes', MODEL_SIZE_PRESETS.join(',')).filter((s): s is ModelSizePreset => (MODEL_SIZE_PRESETS as readonly string[]).includes(s));
 const logEl = document.getElementById('log')!;
 const tableEl = document.getElementById('table')!;
 

@@ -4,11 +4,16 @@
 // that ends at or after a multiple of probeEvery (use a metricsEvery that divides probeEvery).
 import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
+import type { WeightsEma } from '../ldae/ema';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import {
   computeBaselines,
   createBaselineCache,
   evaluateProbes,
+  latentExtractor,
+  probeExtractor,
+  probedWeights,
+  probeSettingsFor,
   selectProbeSets,
   type BaselineCache,
   type BaselineMeasurement,
@@ -27,43 +32,48 @@ const accuracies = (m: ProbeMeasurement) => ({
 
 const baseline = (b: BaselineMeasurement) => ({ ...accuracies(b), seconds: b.seconds, from_cache: b.fromCache });
 
+const baselineFields = (b: BaselineMeasurements) => ({
+  raw_pixel: baseline(b.rawPixel),
+  random_init: baseline(b.randomInit),
+  ...(b.latent ? { latent: baseline(b.latent) } : {}),
+});
+
 export function createProbeHooks(
   cfg: ExperimentConfig,
   data: LoadedDataset,
   cache: BaselineCache = createBaselineCache(new FileBaselineStore()),
 ): ExperimentHooks {
   const sets = selectProbeSets(data, cfg, data.meta.classNames.length);
-  const settings: ProbeSettings = { seed: cfg.seed };
-  const extractor = (model: LdaeModel) => (x: Parameters<LdaeModel['features']>[0]) => model.features(x, cfg.probeT);
+  const settings: ProbeSettings = probeSettingsFor(cfg);
   let baselines: BaselineMeasurements | null = null;
   let lastProbe: { step: number; m: ProbeMeasurement } | null = null;
   let probeSeconds = 0;
 
-  async function probe(step: number, model: LdaeModel, emit: Emit): Promise<ProbeMeasurement> {
-    const m = await evaluateProbes(extractor(model), sets, settings);
+  async function probe(step: number, model: LdaeModel, emit: Emit, ema: WeightsEma | null): Promise<ProbeMeasurement> {
+    const m = await evaluateProbes(probeExtractor(model, cfg, ema), sets, settings);
     probeSeconds += m.seconds;
     lastProbe = { step, m };
-    emit({ type: 'probe', step, ...accuracies(m), seconds: m.seconds });
+    emit({ type: 'probe', step, weights: probedWeights(ema), ...accuracies(m), seconds: m.seconds });
     return m;
   }
 
   return {
     async beforeTraining(model, emit) {
-      baselines = await computeBaselines(cfg, sets, settings, async () => ({ extract: extractor(model), dispose: () => {} }), cache);
-      emit({ type: 'baselines', raw_pixel: baseline(baselines.rawPixel), random_init: baseline(baselines.randomInit) });
+      baselines = await computeBaselines(cfg, sets, settings, async () => ({ extract: probeExtractor(model, cfg), dispose: () => {} }), cache, latentExtractor(model.tokenizer));
+      emit({ type: 'baselines', ...baselineFields(baselines) });
     },
-    async afterWindow(step, model, emit) {
+    async afterWindow(step, model, emit, ema) {
       if (cfg.probeEvery <= 0 || step >= cfg.steps) return; // the end of the run is evaluated in summaryFields
       const since = lastProbe?.step ?? 0;
-      if (Math.floor(step / cfg.probeEvery) > Math.floor(since / cfg.probeEvery)) await probe(step, model, emit);
+      if (Math.floor(step / cfg.probeEvery) > Math.floor(since / cfg.probeEvery)) await probe(step, model, emit, ema);
     },
-    async summaryFields(model, step, emit) {
-      const final = lastProbe?.step === step ? lastProbe.m : await probe(step, model, emit);
+    async summaryFields(model, step, emit, ema) {
+      const final = lastProbe?.step === step ? lastProbe.m : await probe(step, model, emit, ema);
       return {
-        probe: { step, ...accuracies(final), seconds: final.seconds },
+        probe: { step, weights: probedWeights(ema), ...accuracies(final), seconds: final.seconds },
         probe_seconds_total: probeSeconds,
         probe_sets: { train: sets.train.count, test: sets.test.count, t: cfg.probeT },
-        ...(baselines ? { baselines: { raw_pixel: baseline(baselines.rawPixel), random_init: baseline(baselines.randomInit) } } : {}),
+        ...(baselines ? { baselines: baselineFields(baselines) } : {}),
       };
     },
   };

@@ -6,6 +6,7 @@ import { buildModel, obtainTokenizer } from '../ldae/build';
 import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import type { ExperimentConfig } from '../ldae/config';
+import type { WeightsEma } from '../ldae/ema';
 import { splitImages } from '../ldae/deviceData';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import { summarizeTokenizer } from '../ldae/tokenizerSummary';
@@ -16,10 +17,11 @@ export type Emit = (line: Record<string, unknown>) => void;
 export interface ExperimentHooks {
   /** On the built model before its first step (e.g. the random-init probe baseline); may emit lines. */
   beforeTraining?(model: LdaeModel, emit: Emit): Promise<void>;
-  /** After each metrics window (e.g. a probe every K steps); may emit lines. Not counted as training time. */
-  afterWindow?(step: number, model: LdaeModel, emit: Emit): Promise<void>;
+  /** After each metrics window (e.g. a probe every K steps); may emit lines. Not counted as training time.
+   *  `ema`: the trainer's EMA of the weights (emaDecay > 0), else null. */
+  afterWindow?(step: number, model: LdaeModel, emit: Emit, ema: WeightsEma | null): Promise<void>;
   /** Extra summary fields computed on the trained model (e.g. probe accuracy, baselines). */
-  summaryFields?(model: LdaeModel, step: number, emit: Emit): Promise<Record<string, unknown>>;
+  summaryFields?(model: LdaeModel, step: number, emit: Emit, ema: WeightsEma | null): Promise<Record<string, unknown>>;
 }
 
 export interface ExperimentRun {
@@ -85,7 +87,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         });
         if (hooks.afterWindow) {
           const hookCpu0 = process.cpuUsage();
-          await hooks.afterWindow(trainer.step, model, emit);
+          await hooks.afterWindow(trainer.step, model, emit, trainer.ema);
           hookCpuSeconds += cpuSeconds(process.cpuUsage(hookCpu0));
         }
         trainer.resetClock();
@@ -97,7 +99,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     const steadySeconds = steady.reduce((s, w) => s + w.seconds, 0);
     const batch = Math.min(cfg.batchSize, train.shape[0]);
     const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0)) - hookCpuSeconds;
-    const extra = (await hooks.summaryFields?.(model, trainer.step, emit)) ?? {};
+    const extra = (await hooks.summaryFields?.(model, trainer.step, emit, trainer.ema)) ?? {};
     return {
       type: 'summary',
       preset: run.preset,

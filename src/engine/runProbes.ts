@@ -5,13 +5,20 @@
 // events; an evaluation can be cancelled between batches (its tensors are freed either way).
 import type { LoadedDataset } from '../types/data';
 import type { ExperimentConfig } from '../ldae/config';
+import type { WeightsEma } from '../ldae/ema';
 import type { LdaeModel } from '../ldae/ldaeModel';
+import type { Tokenizer } from '../ldae/tokenizers/types';
 import {
   computeBaselines,
   evaluateProbes,
+  latentExtractor,
+  probeExtractor,
+  probedWeights,
+  probeSettingsFor,
   selectProbeSets,
   sharedBaselineCache,
   type BaselineCache,
+  type ProbeMeasurement,
   type ProbeSets,
   type ProbeSettings,
 } from '../ldae/probe';
@@ -35,11 +42,13 @@ export interface RunProbes {
   /** Whether an evaluation is due after `step` completed steps. */
   due(step: number): boolean;
   /**
-   * Raw-pixel and random-init baselines. `createRandomInit` builds a fresh model from the run's
-   * config and seed, identical to the session's model before its first step, and is disposed after.
+   * Raw-pixel, random-init and latent baselines. `createRandomInit` builds a fresh model from the
+   * run's config and seed, identical to the session's model before its first step, and is disposed
+   * after; `tokenizer` (the session's) gives the latents.
    */
-  baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean): Promise<Baselines>;
-  evaluate(model: LdaeModel, step: number, cancelled: () => boolean): Promise<ProbeResult>;
+  baselines(createRandomInit: () => Promise<LdaeModel>, cancelled: () => boolean, tokenizer: Tokenizer): Promise<Baselines>;
+  /** Probes `model`, through `ema` (the trainer's EMA of its weights) when there is one. */
+  evaluate(model: LdaeModel, step: number, cancelled: () => boolean, ema?: WeightsEma | null): Promise<ProbeResult>;
 }
 
 export function createRunProbes(
@@ -52,13 +61,10 @@ export function createRunProbes(
   const probeSets = () => (sets ??= selectProbeSets(dataset, cfg, dataset.meta.classNames.length));
 
   function settings(cancelled: () => boolean): ProbeSettings {
-    return {
-      seed: cfg.seed,
-      onProgress: (fraction) => {
-        if (cancelled()) throw new ProbeCancelled();
-        post({ type: 'probeProgress', fraction });
-      },
-    };
+    return probeSettingsFor(cfg, (fraction) => {
+      if (cancelled()) throw new ProbeCancelled();
+      post({ type: 'probeProgress', fraction });
+    });
   }
 
   return {
@@ -71,22 +77,27 @@ export function createRunProbes(
       if (step >= cfg.steps) return true;
       return cfg.probeEvery > 0 && step > 0 && step % cfg.probeEvery === 0;
     },
-    async baselines(createRandomInit, cancelled) {
+    async baselines(createRandomInit, cancelled, tokenizer) {
       this.baselinesTried = true;
-      const measured = await computeBaselines(cfg, probeSets(), settings(cancelled), async () => {
-        const model = await createRandomInit();
-        return { extract: (x) => model.features(x, cfg.probeT), dispose: () => model.dispose() };
-      }, cache);
-      return {
-        rawPixel: { linearTestAcc: measured.rawPixel.linearTestAcc, knnTestAcc: measured.rawPixel.knnTestAcc },
-        randomInit: { linearTestAcc: measured.randomInit.linearTestAcc, knnTestAcc: measured.randomInit.knnTestAcc },
-      };
+      const measured = await computeBaselines(
+        cfg,
+        probeSets(),
+        settings(cancelled),
+        async () => {
+          const model = await createRandomInit();
+          return { extract: probeExtractor(model, cfg), dispose: () => model.dispose() };
+        },
+        cache,
+        latentExtractor(tokenizer),
+      );
+      const result = (m: ProbeMeasurement) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
+      return { rawPixel: result(measured.rawPixel), randomInit: result(measured.randomInit), latent: result(measured.latent!) };
     },
-    async evaluate(model, step, cancelled) {
+    async evaluate(model, step, cancelled, ema = null) {
       this.requested = false;
       this.lastStep = step;
-      const r = await evaluateProbes((x) => model.features(x, cfg.probeT), probeSets(), settings(cancelled));
-      return { step, linearTestAcc: r.linearTestAcc, linearTrainAcc: r.linearTrainAcc, knnTestAcc: r.knnTestAcc, seconds: r.seconds };
+      const r = await evaluateProbes(probeExtractor(model, cfg, ema), probeSets(), settings(cancelled));
+      return { step, weights: probedWeights(ema), linearTestAcc: r.linearTestAcc, linearTrainAcc: r.linearTrainAcc, knnTestAcc: r.knnTestAcc, seconds: r.seconds };
     },
   };
 }

@@ -187,7 +187,7 @@ export function createTrainingRunner(
     postState('probing');
     s.cancelProbe = false;
     try {
-      post({ type: 'baselines', baselines: await s.probes.baselines(() => randomInitModel(s.cfg), () => s.cancelProbe) });
+      post({ type: 'baselines', baselines: await s.probes.baselines(() => randomInitModel(s.cfg), () => s.cancelProbe, s.model.tokenizer) });
     } catch (e) {
       s.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
       if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
@@ -201,7 +201,7 @@ export function createTrainingRunner(
     postState('probing');
     s.cancelProbe = false;
     try {
-      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe) });
+      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe, s.trainer.ema) });
     } catch (e) {
       if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
     }

@@ -28,8 +28,16 @@ export type OutputSpace = (typeof OUTPUT_SPACES)[number];
 export const LOSS_WEIGHTINGS = ['none', 'gamma2', 'inv-1p-sigma2', 'pca-weighted'] as const;
 export type LossWeighting = (typeof LOSS_WEIGHTINGS)[number];
 
-export const MODEL_SIZES = ['micro', 'tiny', 'small'] as const;
+/** The size presets; `custom` takes modelWidth / modelDepth / modelHeads instead. */
+export const MODEL_SIZE_PRESETS = ['micro', 'tiny', 'small'] as const;
+export type ModelSizePreset = (typeof MODEL_SIZE_PRESETS)[number];
+export const MODEL_SIZES = [...MODEL_SIZE_PRESETS, 'custom'] as const;
 export type ModelSize = (typeof MODEL_SIZES)[number];
+
+/** What the probe reads: the middle block's output mean-pooled (the paper), or the mean over all
+ *  blocks' outputs, each mean-pooled (beyond the paper's protocol). */
+export const PROBE_FEATURES = ['middle', 'mean-of-blocks'] as const;
+export type ProbeFeatureKind = (typeof PROBE_FEATURES)[number];
 
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -79,6 +87,10 @@ export interface ExperimentConfig {
   tConditioning: boolean;
   // model
   modelSize: ModelSize;
+  /** Width, blocks and heads of a `custom` model (ignored for the presets). */
+  modelWidth: number;
+  modelDepth: number;
+  modelHeads: number;
   // training
   batchSize: number;
   lr: number;
@@ -86,6 +98,12 @@ export interface ExperimentConfig {
   steps: number;
   weightDecay: number;
   gradClip: number;
+  /** Random shift of each training image by up to k pixels (zero padding, random crop); 0 = off. */
+  augmentShift: number;
+  /** Random horizontal flip of each training image (wrong for digits). */
+  augmentFlip: boolean;
+  /** EMA of the weights, probed instead of the live weights when > 0 (0 = off). */
+  emaDecay: number;
   seed: number;
   /** Metrics are read back from the device once every this many steps. */
   metricsEvery: number;
@@ -96,6 +114,15 @@ export interface ExperimentConfig {
   probeTestSize: number;
   /** Probe noise level as a fraction of the schedule (paper: t = 10 of 1000). */
   probeT: number;
+  /** Probe input with real noise sigma_t eps at probeT (fixed per image); off = clean gamma_t enc(x). */
+  probeNoise: boolean;
+  probeFeatures: ProbeFeatureKind;
+  /** Linear probe: L2 weight decay on the weights (not the bias). */
+  probeWeightDecay: number;
+  /** Linear probe: Adam steps (rounded up to whole epochs of batch 512). */
+  probeSteps: number;
+  /** Linear probe: peak Adam learning rate (cosine decay to 0). */
+  probeLr: number;
   // runtime
   backend: BackendChoice;
 }
@@ -120,18 +147,29 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   lossWeighting: 'pca-weighted',
   tConditioning: true,
   modelSize: 'tiny',
+  modelWidth: 96,
+  modelDepth: 4,
+  modelHeads: 4,
   batchSize: 128,
   lr: 1e-3,
   warmupSteps: 100,
   steps: 2000,
   weightDecay: 0,
   gradClip: 1.0,
+  augmentShift: 0,
+  augmentFlip: false,
+  emaDecay: 0,
   seed: 1,
   metricsEvery: 10,
   probeEvery: 500,
   probeTrainSize: 10000,
   probeTestSize: 2000,
   probeT: 0.01,
+  probeNoise: false,
+  probeFeatures: 'middle',
+  probeWeightDecay: 0.01,
+  probeSteps: 200,
+  probeLr: 0.04,
   backend: 'auto',
 };
 
@@ -155,18 +193,26 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
   tokenizerSteps: { min: 0, max: 100000, integer: true },
   sigmaMax: { min: 0.01, max: 100, integer: false },
   singleLevelT: { min: 0, max: 1, integer: false },
+  modelWidth: { min: 16, max: 512, integer: true },
+  modelDepth: { min: 2, max: 16, integer: true },
+  modelHeads: { min: 1, max: 16, integer: true },
   batchSize: { min: 1, max: 4096, integer: true },
   lr: { min: 1e-7, max: 1, integer: false },
   warmupSteps: { min: 0, max: 1e6, integer: true },
   steps: { min: 1, max: 1e7, integer: true },
   weightDecay: { min: 0, max: 1, integer: false },
   gradClip: { min: 0, max: 1e6, integer: false },
+  augmentShift: { min: 0, max: 8, integer: true },
+  emaDecay: { min: 0, max: 0.99999, integer: false },
   seed: { min: 1, max: 2 ** 31 - 1, integer: true },
   metricsEvery: { min: 1, max: 1e5, integer: true },
   probeEvery: { min: 0, max: 1e7, integer: true },
   probeTrainSize: { min: 10, max: 60000, integer: true },
   probeTestSize: { min: 10, max: 10000, integer: true },
   probeT: { min: 0, max: 1, integer: false },
+  probeWeightDecay: { min: 0, max: 1, integer: false },
+  probeSteps: { min: 10, max: 5000, integer: true },
+  probeLr: { min: 1e-5, max: 1, integer: false },
 };
 
 export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
@@ -179,10 +225,11 @@ export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
   outputSpace: OUTPUT_SPACES,
   lossWeighting: LOSS_WEIGHTINGS,
   modelSize: MODEL_SIZES,
+  probeFeatures: PROBE_FEATURES,
   backend: BACKENDS,
 };
 
-export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning'];
+export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip', 'probeNoise'];
 
 /** Image side of every embedded dataset. */
 export const IMAGE_SIDE = 28;
@@ -196,6 +243,9 @@ export function patchDim(cfg: Pick<ExperimentConfig, 'patchSize'>): number {
 export function effectiveLatentDim(cfg: Pick<ExperimentConfig, 'patchSize' | 'tokenizer' | 'latentDim'>): number {
   return cfg.tokenizer === 'pixel' ? patchDim(cfg) : cfg.latentDim;
 }
+
+/** Smallest width per attention head a custom model may have. */
+export const MIN_HEAD_DIM = 4;
 
 export class ConfigError extends Error {
   constructor(
@@ -224,6 +274,15 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
   }
   for (const field of BOOLEAN_FIELDS) {
     if (typeof cfg[field] !== 'boolean') problems.push(new ConfigError(field, `${field} must be true or false, got ${String(cfg[field])}`));
+  }
+  // The custom size's width / heads check needs only those two fields (shown even while others are invalid).
+  const invalid = new Set(problems.map((p) => p.field));
+  if (cfg.modelSize === 'custom' && !invalid.has('modelWidth') && !invalid.has('modelHeads')) {
+    if (cfg.modelWidth % cfg.modelHeads !== 0) {
+      problems.push(new ConfigError('modelWidth', `modelWidth must be a multiple of modelHeads (${cfg.modelHeads}), got ${cfg.modelWidth}`));
+    } else if (cfg.modelWidth / cfg.modelHeads < MIN_HEAD_DIM) {
+      problems.push(new ConfigError('modelHeads', `the head dimension modelWidth / modelHeads must be at least ${MIN_HEAD_DIM}, got ${cfg.modelWidth} / ${cfg.modelHeads}`));
+    }
   }
   if (problems.length > 0) return problems;
 

@@ -2,7 +2,7 @@
 // trainer, the visualizer and the probe use; it owns all its tensors.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSummary } from '../types/run';
-import { IMAGE_SIDE, type ExperimentConfig } from './config';
+import { IMAGE_SIDE, type ExperimentConfig, type ProbeFeatureKind } from './config';
 import { trainFlopsPerImage } from './model/flops';
 import { vitConfig } from './model/sizes';
 import { createViT } from './model/vit';
@@ -23,6 +23,14 @@ import { deriveSeed } from './random';
 import { scheduleFor, type Schedule } from './schedules';
 import type { Tokenizer } from './tokenizers/types';
 
+/** How `features` reads the representation; the defaults are the paper's protocol. */
+export interface FeatureOptions {
+  /** middle (default): the middle block's output; mean-of-blocks: the mean of every block's output (not the embedding). Mean-pooled either way. */
+  blocks?: ProbeFeatureKind;
+  /** Seed of eps ~ N(0, I): the input becomes gamma_t enc(x) + sigma_t eps in the latent space. Null (default): no noise. */
+  noiseSeed?: number | null;
+}
+
 export interface LdaeModel {
   readonly cfg: ExperimentConfig;
   readonly tokenizer: Tokenizer;
@@ -40,9 +48,9 @@ export interface LdaeModel {
    * The representation: middle-block output, average-pooled over tokens, [B, width].
    * Input is the clean image through the tokenizer, gamma_t enc(x) (no noise), given to the network
    * in the config's input space (for pixel input, dec(gamma_t enc(x)): the network only ever sees
-   * images inside the tokenizer's range), with t-conditioning at t.
+   * images inside the tokenizer's range), with t-conditioning at t. `options` reach beyond that.
    */
-  features(images: tf.Tensor4D, t: number): tf.Tensor2D;
+  features(images: tf.Tensor4D, t: number, options?: FeatureOptions): tf.Tensor2D;
   summary(): ModelSummary;
   dispose(): void;
 }
@@ -56,7 +64,7 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
   const tokens = (imageSide / tokenizer.patchSize) ** 2;
   const schedule = scheduleFor(cfg);
   const vit = createViT(
-    vitConfig(cfg.modelSize, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
+    vitConfig(cfg, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
     deriveSeed(cfg.seed, 'vit-init'),
   );
   let pcaLoss: PcaLossBasis | null = null;
@@ -94,12 +102,19 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
     pass(x0, t, noise) {
       return denoisePass(cfg, tokenizer, net, x0, t, noise);
     },
-    features(images, t) {
+    features(images, t, options = {}) {
       return tf.tidy(() => {
         const B = images.shape[0];
-        const z = tokenizer.encode(images).mul(schedule(t).gamma) as tf.Tensor3D;
+        const level = schedule(t);
+        let z = tokenizer.encode(images).mul(level.gamma) as tf.Tensor3D;
+        if (options.noiseSeed != null) z = z.add(tf.randomNormal(z.shape, 0, 1, 'float32', options.noiseSeed).mul(level.sigma));
         const input = networkInput(cfg, tokenizer, z, imageSide);
-        return vit.features(input, tf.fill([B], t) as tf.Tensor1D).mean(1) as tf.Tensor2D;
+        const tT = tf.fill([B], t) as tf.Tensor1D;
+        if (options.blocks === 'mean-of-blocks') {
+          const blocks = vit.residuals(input, tT).slice(1);
+          return tf.addN(blocks.map((x) => x.mean(1))).div(blocks.length) as tf.Tensor2D;
+        }
+        return vit.features(input, tT).mean(1) as tf.Tensor2D;
       });
     },
     summary() {

@@ -1,9 +1,11 @@
 // A training session, pure tfjs: batches sliced from device-resident images with a seeded
-// permutation per epoch, t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
+// permutation per epoch (augmented when the config asks), t and eps seeded per step, AdamW with warm-up + cosine, and metrics read
 // back from the device once per window (never per step).
 import * as tf from '@tensorflow/tfjs';
 import type { MetricsPoint } from '../types/run';
+import { augmentBatch, augmentationOn } from './augment';
 import type { ExperimentConfig } from './config';
+import { createWeightsEma, type WeightsEma } from './ema';
 import type { LdaeModel } from './ldaeModel';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
@@ -15,6 +17,8 @@ export class Trainer {
   step = 0;
   readonly optimizer: AdamW;
   readonly lr: LrSchedule;
+  /** EMA of the ViT's weights (what the probes read) when cfg.emaDecay > 0, else null. */
+  readonly ema: WeightsEma | null;
   private readonly cfg: ExperimentConfig;
   private readonly batchSize: number;
   private order: Int32Array = new Int32Array(0);
@@ -37,6 +41,7 @@ export class Trainer {
       optimizer = createAdamW(model.vit.variables, { schedule: this.lr, weightDecay: this.cfg.weightDecay, gradClip: this.cfg.gradClip });
     });
     this.optimizer = optimizer!;
+    this.ema = this.cfg.emaDecay > 0 ? createWeightsEma(model.vit.variables, this.cfg.emaDecay) : null;
   }
 
   /** Indices of the next batch; a new seeded permutation every epoch (the tail of an epoch is dropped). */
@@ -56,10 +61,14 @@ export class Trainer {
     const s = this.step;
     const idx = this.nextIndices();
     const t = sampleTimes(this.cfg, idx.length, rng(deriveSeed(this.cfg.seed, 't', s)));
-    const x0 = tf.tidy(() => tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D);
+    const x0 = tf.tidy(() => {
+      const batch = tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
+      return augmentationOn(this.cfg) ? augmentBatch(batch, this.cfg, deriveSeed(this.cfg.seed, 'augment', s)) : batch;
+    });
     const tT = tf.tensor1d(t);
     const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
     const out = this.optimizer.minimize(() => this.model.loss(x0, tT, noise));
+    this.ema?.update();
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
     this.pending.push(out);
     this.step++;
@@ -106,5 +115,6 @@ export class Trainer {
     for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
     this.pending = [];
     this.optimizer.dispose();
+    this.ema?.dispose();
   }
 }

@@ -29,6 +29,8 @@ export interface MetricsPoint {
 
 export interface ProbeResult {
   step: number;
+  /** Which weights were probed: the EMA of the weights (emaDecay > 0) or the live ones. */
+  weights: 'ema' | 'live';
   linearTestAcc: number;
   linearTrainAcc: number;
   knnTestAcc: number;
@@ -43,6 +45,8 @@ export interface BaselineResult {
 export interface Baselines {
   rawPixel: BaselineResult;
   randomInit: BaselineResult;
+  /** The tokenizer's latents z0 of all patches, concatenated ([tokens x d] numbers per image). */
+  latent: BaselineResult;
 }
 
 /** One row of the denoising visualizer: a noise level applied to fixed sample images. */

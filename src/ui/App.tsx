@@ -6,6 +6,7 @@ import { ModelPanel } from './panels/ModelPanel';
 import { NoisePanel } from './panels/NoisePanel';
 import { ObjectivePanel } from './panels/ObjectivePanel';
 import { PresetPanel } from './panels/PresetPanel';
+import { ProbePanel } from './panels/ProbePanel';
 import { TokenizerPanel } from './panels/TokenizerPanel';
 import { TrainingPanel } from './panels/TrainingPanel';
 import { RunControls } from './RunControls';
@@ -54,6 +55,7 @@ export function App() {
           <ObjectivePanel />
           <ModelPanel />
           <TrainingPanel />
+          <ProbePanel />
         </aside>
         <main className="main-area">
           <ChartsArea />

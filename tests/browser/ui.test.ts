@@ -167,6 +167,15 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await page.getByText(/batchSize must be an integer/).waitFor();
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
 
+    // Research knobs: custom size shows its three fields and validates them; the probe knobs default to the paper's protocol.
+    expect(await page.getByRole('textbox', { name: 'Width' }).count()).toBe(0);
+    await page.getByRole('combobox', { name: 'Model size' }).selectOption('custom');
+    await page.getByRole('textbox', { name: 'Width' }).fill('30');
+    await page.getByText('modelWidth must be a multiple of modelHeads (4), got 30').waitFor();
+    expect(new URL(page.url()).searchParams.get('modelSize')).toBe('custom');
+    expect(await page.getByRole('combobox', { name: 'Probe features' }).inputValue()).toBe('middle');
+    expect(await page.getByRole('checkbox', { name: 'Random horizontal flip' }).isChecked()).toBe(false);
+
     await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
     expect(await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).textContent()).toMatch(/Space.*Start training.*\..*Step/);
 

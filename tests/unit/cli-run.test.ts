@@ -57,10 +57,18 @@ describe('experiment CLI run', () => {
     }
     // Raw pixels of Fashion-MNIST are linearly separable far above chance even with 500 images.
     expect(summary.baselines.raw_pixel.linear_test_acc).toBeGreaterThan(0.6);
+    // The tokenizer's latents of all 16 patches (16 x 8 numbers): close to raw pixels, far above chance.
+    expect(summary.baselines.latent.linear_test_acc).toBeGreaterThan(0.6);
+    expect(summary.baselines.latent.linear_test_acc).toBeLessThanOrEqual(1);
+    expect(inUnit(summary.baselines.latent.knn_test_acc)).toBe(true);
+    expect(summary.baselines.latent.knn_test_acc).toBeGreaterThan(0.5);
+    expect(summary.baselines.latent.from_cache).toBe(false);
+    expect(summary.probe.weights).toBe('live');
+    expect(probeLines.every((l) => l.weights === 'live')).toBe(true);
     expect(lines.findIndex((l) => l.type === 'baselines')).toBeLessThan(lines.findIndex((l) => l.type === 'metrics'));
 
     const files = jsonFiles();
-    expect(files.length).toBe(cachedBefore + 2);
+    expect(files.length).toBe(cachedBefore + 3); // raw pixels, random init, latents
     const stored = JSON.parse(readFileSync(path.join(cacheDir, files[0]), 'utf8'));
     expect(typeof stored.key).toBe('string');
     expect(inUnit(stored.value.linearTestAcc)).toBe(true);
@@ -69,6 +77,23 @@ describe('experiment CLI run', () => {
     const again = runCli(args(2, 0)).at(-1)!;
     expect(again.baselines.raw_pixel).toEqual({ ...summary.baselines.raw_pixel, from_cache: true });
     expect(again.baselines.random_init).toEqual({ ...summary.baselines.random_init, from_cache: true });
+    expect(again.baselines.latent).toEqual({ ...summary.baselines.latent, from_cache: true });
     expect(again.probe.step).toBe(2);
+  });
+
+  it('the research knobs work from --set: custom size, augmentation, EMA (probe.weights ema), probe features and settings; a bad custom width exits 2', () => {
+    const knobs = ['modelSize=custom', 'modelWidth=24', 'modelDepth=3', 'modelHeads=2', 'augmentShift=2', 'augmentFlip=true', 'emaDecay=0.9', 'probeNoise=true', 'probeFeatures=mean-of-blocks', 'probeSteps=50', 'probeWeightDecay=0', 'probeLr=0.02'];
+    const base = ['--preset', 'ldae', '--seed', '6', '--steps', '4', '--backend', 'wasm', '--train-images', '256', '--set', 'metricsEvery=2', '--set', 'tokenizerSamples=1000', '--set', 'batchSize=8', ...SMALL_PROBE];
+    const summary = runCli([...base, ...knobs.flatMap((k) => ['--set', k])]).at(-1)!;
+    expect(summary.config).toMatchObject({ modelSize: 'custom', modelWidth: 24, modelDepth: 3, modelHeads: 2, augmentShift: 2, augmentFlip: true, emaDecay: 0.9, probeNoise: true, probeFeatures: 'mean-of-blocks', probeSteps: 50 });
+    expect(summary.probe.weights).toBe('ema');
+    expect(summary.probe.step).toBe(4);
+    expect(summary.final_loss).toBeGreaterThan(0);
+    for (const b of ['raw_pixel', 'random_init', 'latent']) expect(summary.baselines[b].linear_test_acc).toBeGreaterThan(0.3);
+
+    const bad = spawnSync('npx', ['tsx', 'src/cli/experiment.ts', ...base, '--set', 'modelSize=custom', '--set', 'modelWidth=25', '--set', 'modelHeads=2'], { encoding: 'utf8', timeout: 60_000, env });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toContain('modelWidth must be a multiple of modelHeads (2), got 25');
   });
 });

@@ -8,6 +8,7 @@ import {
   cachedBaseline,
   computeBaselines,
   createBaselineCache,
+  latentBaselineKey,
   randomInitBaselineKey,
   rawPixelBaselineKey,
   type BaselineStore,
@@ -145,6 +146,21 @@ describe('baselines', () => {
     expect(rawPixelBaselineKey({ ...cfg, modelSize: 'small' }, smallProbe)).toBe(rawPixelBaselineKey(cfg, smallProbe));
     expect(rawPixelBaselineKey({ ...cfg, probeTrainSize: 500 }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
     expect(rawPixelBaselineKey({ ...cfg, dataset: 'mnist' }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
+    // The latent line depends on the tokenizer and the probe, not on the network or its training.
+    expect(latentBaselineKey({ ...cfg, latentDim: 16 }, smallProbe)).not.toBe(latentBaselineKey(cfg, smallProbe));
+    expect(latentBaselineKey({ ...cfg, tokenizer: 'patch-ae' }, smallProbe)).not.toBe(latentBaselineKey(cfg, smallProbe));
+    expect(latentBaselineKey({ ...cfg, patchSize: 4 }, smallProbe)).not.toBe(latentBaselineKey(cfg, smallProbe));
+    expect(latentBaselineKey({ ...cfg, modelSize: 'small', lr: 0.1, emaDecay: 0.9 }, smallProbe)).toBe(latentBaselineKey(cfg, smallProbe));
+    expect(latentBaselineKey(cfg, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
+    // Augmentation and the EMA only steer training: the random-init line is shared.
+    expect(randomInitBaselineKey({ ...cfg, augmentShift: 2, augmentFlip: true, emaDecay: 0.99 }, smallProbe)).toBe(randomInitBaselineKey(cfg, smallProbe));
+    expect(randomInitBaselineKey({ ...cfg, probeNoise: true }, smallProbe)).not.toBe(randomInitBaselineKey(cfg, smallProbe));
+    // The linear probe's settings enter every baseline's key.
+    for (const change of [{ probeWeightDecay: 0 }, { probeSteps: 400 }, { probeLr: 0.01 }]) {
+      expect(rawPixelBaselineKey({ ...cfg, ...change }, smallProbe)).not.toBe(rawPixelBaselineKey(cfg, smallProbe));
+      expect(randomInitBaselineKey({ ...cfg, ...change }, smallProbe)).not.toBe(randomInitBaselineKey(cfg, smallProbe));
+      expect(latentBaselineKey({ ...cfg, ...change }, smallProbe)).not.toBe(latentBaselineKey(cfg, smallProbe));
+    }
     let computed = 0;
     await cachedBaseline(cache, 'other', async () => {
       computed++;

@@ -80,3 +80,21 @@ describe('linearProbe', () => {
     tf.dispose([trainX, testX]);
   });
 });
+
+describe('linearProbe settings', () => {
+  it('stronger weight decay learns smaller weights; the step budget is honoured in whole epochs', async () => {
+    const all = separableSet(1024, 8, 4, 21, 0.5);
+    const labels = all.labels;
+    const run = (weightDecay: number, steps: number) => linearProbe(all.x, labels, all.x, labels, { numClasses: 4, seed: 3, weightDecay, steps, batchSize: 512 });
+    const weak = await run(0.001, 400);
+    const strong = await run(0.3, 400);
+    expect(weak.weightNorm).toBeGreaterThan(0);
+    expect(strong.weightNorm).toBeLessThan(0.5 * weak.weightNorm);
+    // 1024 rows at batch 512 = 2 batches per epoch: 400 steps exactly, 11 -> 12 (6 epochs).
+    expect(weak.steps).toBe(400);
+    expect((await run(0.01, 11)).steps).toBe(12);
+    // More steps from zero init move the weights further (a convex problem, lr 0.04).
+    expect((await run(0.001, 10)).weightNorm).toBeLessThan(weak.weightNorm);
+    all.x.dispose();
+  });
+});

@@ -85,4 +85,18 @@ describe('training', () => {
     c.dispose();
     expect(lc).not.toEqual(la);
   });
+
+  it('augmentation changes the batches (other losses), and repeats with the same seed', async () => {
+    const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 8, steps: 10 };
+    const lossesOf = async (c: ExperimentConfig) => {
+      const t = await makeTrainer(c, 64);
+      const l = await run(t.trainer, 10, 5);
+      t.dispose();
+      return l;
+    };
+    const plain = await lossesOf(cfg);
+    const shifted = await lossesOf({ ...cfg, augmentShift: 3, augmentFlip: true });
+    expect(shifted).not.toEqual(plain);
+    expect(await lossesOf({ ...cfg, augmentShift: 3, augmentFlip: true })).toEqual(shifted);
+  });
 });

@@ -52,7 +52,7 @@ describe('training runner probes', () => {
     expect(types.indexOf('metrics')).toBeLessThan(baselinesAt);
     expect(baselinesAt).toBeLessThan(types.indexOf('probe'));
     const { baselines } = events[baselinesAt] as Extract<EngineEvent, { type: 'baselines' }>;
-    for (const b of [baselines.rawPixel, baselines.randomInit]) {
+    for (const b of [baselines.rawPixel, baselines.randomInit, baselines.latent]) {
       expect(inUnit(b.linearTestAcc) && inUnit(b.knnTestAcc)).toBe(true);
       // 10 classes: anything that learned something is well above chance.
       expect(b.linearTestAcc).toBeGreaterThan(0.3);
@@ -61,6 +61,7 @@ describe('training runner probes', () => {
     // Every 15 steps and at the end of the run (40).
     const results = probes(events);
     expect(results.map((r) => r.step)).toEqual([15, 30, 40]);
+    expect(results.every((r) => r.weights === 'live')).toBe(true);
     for (const r of results) {
       expect([r.linearTestAcc, r.linearTrainAcc, r.knnTestAcc].every(inUnit)).toBe(true);
       expect(r.seconds).toBeGreaterThan(0);
@@ -104,5 +105,18 @@ describe('training runner probes', () => {
     runner.dispose();
     await new Promise((r) => setTimeout(r, 50));
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with emaDecay the evaluations read the EMA weights (weights: ema)', async () => {
+    const { events, post, next } = recorder();
+    const runner = createTrainingRunner(post, data);
+    const done = next(isState('done'));
+    await runner.handle({ type: 'start', config: { ...cfg, steps: 10, probeEvery: 0, emaDecay: 0.9 } });
+    await done;
+    const results = probes(events);
+    expect(results.map((r) => [r.step, r.weights])).toEqual([[10, 'ema']]);
+    expect(inUnit(results[0].linearTestAcc)).toBe(true);
+    expect(events.some((e) => e.type === 'error')).toBe(false);
+    runner.dispose();
   });
 });

@@ -29,10 +29,10 @@ export interface ViT {
   readonly variables: tf.Variable[];
   /** tokens [B,N,inDim], t [B] in [0,1] -> [B,N,outDim]. Call inside tf.tidy / grads. */
   apply(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D;
-  /** Middle-block output [B,N,width] (the representation, before pooling). */
+  /** Middle-block output [B,N,width] (block floor(depth/2); the representation, before pooling). */
   features(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D;
   /** Residual stream [B,N,width] after the embedding (index 0) and after each block i (index i),
-   *  depth+1 tensors; `features` is index depth/2. For probing other blocks and for tests. */
+   *  depth+1 tensors; `features` is index floor(depth/2). For probing other blocks and for tests. */
   residuals(tokens: tf.Tensor3D, t: tf.Tensor1D): tf.Tensor3D[];
   paramCount(): number;
   /** Analytic forward FLOPs per image (multiply-add = 2 FLOPs); training ~ 3x. */

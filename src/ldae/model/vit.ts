@@ -1,7 +1,7 @@
 // DiT-style ViT over patch tokens (Peebles & Xie; l-DAE section 3): linear token embedding +
 // positions, sinusoidal t embedding -> MLP -> c, blocks with adaLN-Zero (pre-LN without affine,
 // multi-head self-attention, GELU MLP), final adaLN + linear head. The first half of the blocks
-// is the encoder; `features` returns the middle block's output.
+// is the encoder; `features` returns the middle block's output (block floor(depth/2)).
 //
 // Choices where the paper/DiT leave room, and why:
 // - Each block has its own adaLN linear SiLU(c) -> 6 x width (DiT), zero-initialised.
@@ -48,7 +48,8 @@ let modelCounter = 0;
 export function createViT(config: ViTConfig, seed: number): ViT {
   const { tokens: N, inDim, outDim, width: W, depth, heads: H, condHidden: C } = config;
   if (W % H !== 0) throw new Error(`ViT width ${W} must be divisible by heads ${H}`);
-  if (depth % 2 !== 0) throw new Error(`ViT depth ${depth} must be even (encoder = first half)`);
+  if (depth < 2) throw new Error(`ViT depth ${depth} must be at least 2 (encoder = the first floor(depth/2) blocks)`);
+  const middle = Math.floor(depth / 2);
   const hd = W / H;
   const hidden = config.mlpRatio * W;
 
@@ -171,7 +172,7 @@ export function createViT(config: ViTConfig, seed: number): ViT {
       return tf.reshape(linear(h, wHead as tf.Tensor2D, bHead as tf.Tensor1D), [B, N, outDim]);
     },
     features(tokens, t) {
-      return run(tokens, t, depth / 2).x;
+      return run(tokens, t, middle).x;
     },
     residuals(tokens, t) {
       const out: tf.Tensor3D[] = [];

@@ -1,6 +1,8 @@
-// The lines a skeptic draws: the same probes on raw pixels (standardised) and on the
-// features of the same architecture at random initialisation (same seed). Each is computed
-// once per dataset / probe split / seeds (and, for random init, architecture) and cached.
+// The lines a skeptic draws: the same probes on raw pixels (standardised), on the features of
+// the same architecture at random initialisation (same seed), and on the tokenizer's latents z0
+// of all patches concatenated. Each is computed once per dataset / probe split / seeds (and, for
+// random init, architecture; for the latents, tokenizer) and cached.
+import { TOKENIZER_FIELDS } from '../tokenizers/fields';
 import type { ExperimentConfig } from '../config';
 import { evaluateProbes, type ProbeMeasurement, type ProbeSettings } from './evaluate';
 import { pixelFeatures, type FeatureExtractor } from './features';
@@ -13,6 +15,8 @@ export interface BaselineMeasurement extends ProbeMeasurement {
 export interface BaselineMeasurements {
   rawPixel: BaselineMeasurement;
   randomInit: BaselineMeasurement;
+  /** Null when no latent extractor was given. */
+  latent: BaselineMeasurement | null;
 }
 
 /** Optional persistence (the CLI: JSON files in .cache/; the browser: IndexedDB). */
@@ -40,6 +44,9 @@ const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
   'steps',
   'weightDecay',
   'gradClip',
+  'augmentShift',
+  'augmentFlip',
+  'emaDecay',
   'batchSize',
   'metricsEvery',
   'probeEvery',
@@ -52,7 +59,8 @@ const TRAINING_ONLY_FIELDS: readonly (keyof ExperimentConfig)[] = [
 
 function probeKeyParts(cfg: ExperimentConfig, settings: ProbeSettings) {
   const { seed, extract, linear, knn } = settings;
-  return { dataset: cfg.dataset, probeTrainSize: cfg.probeTrainSize, probeTestSize: cfg.probeTestSize, splitSeed: cfg.seed, probeSeed: seed, linear, knn, extract };
+  const { dataset, probeTrainSize, probeTestSize, probeSteps, probeLr, probeWeightDecay } = cfg;
+  return { dataset, probeTrainSize, probeTestSize, probeSteps, probeLr, probeWeightDecay, splitSeed: cfg.seed, probeSeed: seed, linear, knn, extract };
 }
 
 export function rawPixelBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {
@@ -67,6 +75,11 @@ export function randomInitBaselineKey(cfg: ExperimentConfig, settings: ProbeSett
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
   return JSON.stringify({ baseline: 'random-init', ...probeKeyParts(cfg, settings), arch });
+}
+
+/** Probe settings plus every config field the fitted tokenizer depends on. */
+export function latentBaselineKey(cfg: ExperimentConfig, settings: ProbeSettings): string {
+  return JSON.stringify({ baseline: 'latent', ...probeKeyParts(cfg, settings), tokenizer: Object.fromEntries(TOKENIZER_FIELDS.map((k) => [k, cfg[k]])) });
 }
 
 /** Short stable file-name-safe hash of a cache key (FNV-1a, 2 x 32 bit). */
@@ -120,10 +133,11 @@ export type RandomInitFactory = () => Promise<{ extract: FeatureExtractor; dispo
 
 /**
  * Probes of the same architecture at random init. The model the trainer has just built and not
- * yet stepped IS that model (same config, same seed): pass `async () => ({ extract: (x) =>
- * model.features(x, cfg.probeT), dispose: () => {} })` before the first step.
+ * yet stepped IS that model (same config, same seed): pass `async () => ({ extract:
+ * probeExtractor(model, cfg), dispose: () => {} })` before the first step.
  * Note: with adaLN-Zero every block is exactly the identity at init, so this line measures the
- * mean-pooled token embedding (a linear map of the image's average patch plus a constant).
+ * mean-pooled token embedding: for latent input or a tokenizer with a linear decoder, a linear map
+ * of the mean latent (1/N) sum_n z_n plus a constant, rank at most d.
  */
 export async function randomInitBaseline(
   cfg: ExperimentConfig,
@@ -142,17 +156,35 @@ export async function randomInitBaseline(
   });
 }
 
-/** Both baselines, one after the other (never two evaluations' tensors at once). Progress in [0, 1]. */
+/** Probes of the tokenizer's latents z0 of all patches, concatenated: `latentExtractor(tokenizer)`. */
+export async function latentBaseline(
+  cfg: ExperimentConfig,
+  sets: ProbeSets,
+  settings: ProbeSettings,
+  extract: FeatureExtractor,
+  cache: BaselineCache = sharedBaselineCache,
+): Promise<BaselineMeasurement> {
+  return cachedBaseline(cache, latentBaselineKey(cfg, settings), () => evaluateProbes(extract, sets, settings));
+}
+
+/**
+ * The baselines, one after the other (never two evaluations' tensors at once): raw pixels, random
+ * init, and the latents when `latent` (the tokenizer's latent extractor) is given. Progress in [0, 1].
+ */
 export async function computeBaselines(
   cfg: ExperimentConfig,
   sets: ProbeSets,
   settings: ProbeSettings,
   createRandomInit: RandomInitFactory,
   cache: BaselineCache = sharedBaselineCache,
+  latent: FeatureExtractor | null = null,
 ): Promise<BaselineMeasurements> {
   const report = settings.onProgress;
-  const rawPixel = await rawPixelBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 * f)) }, cache);
-  const randomInit = await randomInitBaseline(cfg, sets, { ...settings, onProgress: report && ((f) => report(0.5 + 0.5 * f)) }, createRandomInit, cache);
+  const parts = latent ? 3 : 2;
+  const phase = (i: number): ProbeSettings => ({ ...settings, onProgress: report && ((f) => report((i + f) / parts)) });
+  const rawPixel = await rawPixelBaseline(cfg, sets, phase(0), cache);
+  const randomInit = await randomInitBaseline(cfg, sets, phase(1), createRandomInit, cache);
+  const latentLine = latent ? await latentBaseline(cfg, sets, phase(2), latent, cache) : null;
   report?.(1);
-  return { rawPixel, randomInit };
+  return { rawPixel, randomInit, latent: latentLine };
 }

@@ -1,6 +1,7 @@
 // One probe evaluation: features of the probe sets, parameter-free BatchNorm, then the
 // linear probe and the kNN probe. Every tensor it makes is gone when it returns.
 import type * as tf from '@tensorflow/tfjs';
+import type { ExperimentConfig } from '../config';
 import { extractFeatures, standardize, type ExtractOptions, type FeatureExtractor } from './features';
 import { knnAccuracy, type KnnOptions } from './knn';
 import { linearProbe, type LinearProbeOptions } from './linearProbe';
@@ -16,11 +17,19 @@ export interface ProbeMeasurement {
 export interface ProbeSettings {
   /** Seeds the linear probe's shuffling (use the run's config.seed). */
   seed: number;
-  extract?: Partial<Omit<ExtractOptions, 'onProgress'>>;
+  extract?: Partial<Omit<ExtractOptions, 'onProgress' | 'set'>>;
   linear?: Partial<Omit<LinearProbeOptions, 'onProgress' | 'numClasses' | 'seed'>>;
   knn?: Partial<Omit<KnnOptions, 'onProgress' | 'numClasses'>>;
   /** Overall fraction in [0, 1], called many times during one evaluation. */
   onProgress?: (fraction: number) => void;
+}
+
+/** The probe settings of a run: seeded by the run's seed, the linear probe as the config says. */
+export function probeSettingsFor(
+  cfg: Pick<ExperimentConfig, 'seed' | 'probeSteps' | 'probeLr' | 'probeWeightDecay'>,
+  onProgress?: (fraction: number) => void,
+): ProbeSettings {
+  return { seed: cfg.seed, linear: { steps: cfg.probeSteps, lr: cfg.probeLr, weightDecay: cfg.probeWeightDecay }, onProgress };
 }
 
 // Share of one evaluation's time spent in each phase (for the progress bar only).
@@ -83,10 +92,12 @@ async function runEvaluation(extract: FeatureExtractor, sets: ProbeSets, setting
   try {
     trainFeatures = await extractFeatures(extract, sets.train, {
       ...settings.extract,
+      set: 'train',
       onProgress: report && ((f) => report(trainShare * f)),
     });
     testFeatures = await extractFeatures(extract, sets.test, {
       ...settings.extract,
+      set: 'test',
       onProgress: report && ((f) => report(trainShare + (PHASES.features - trainShare) * f)),
     });
     const accs = await probeFeatures(trainFeatures, testFeatures, sets, settings, PHASES.features);

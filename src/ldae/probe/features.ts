@@ -3,8 +3,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_CHANNELS, IMAGE_SIDE } from '../config';
 
-/** images [B,H,W,C] float32 in [0,1] -> features [B,F]. Called inside tf.tidy. */
-export type FeatureExtractor = (images: tf.Tensor4D) => tf.Tensor2D;
+/** Which images a batch holds: the set's name and the index of its first image. */
+export interface FeatureBatch {
+  set: string;
+  start: number;
+}
+
+/** images [B,H,W,C] float32 in [0,1] -> features [B,F]. Called inside tf.tidy; extractFeatures always says which batch. */
+export type FeatureExtractor = (images: tf.Tensor4D, batch?: FeatureBatch) => tf.Tensor2D;
 
 /** Uint8 images, row-major [count, H, W, C], with one class label per image (same shape as a data Split). */
 export interface LabelledImages {
@@ -17,11 +23,13 @@ export interface ExtractOptions {
   batchSize: number;
   side: number;
   channels: number;
+  /** Name of the set, passed on to the extractor (evaluateProbes: 'train' / 'test'). */
+  set: string;
   /** Fraction of this extraction done, after every batch. */
   onProgress?: (fraction: number) => void;
 }
 
-export const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, side: IMAGE_SIDE, channels: IMAGE_CHANNELS };
+export const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, side: IMAGE_SIDE, channels: IMAGE_CHANNELS, set: 'images' };
 
 /** Parameter-free BatchNorm epsilon (the usual BatchNorm default). */
 export const BN_EPS = 1e-5;
@@ -41,7 +49,7 @@ export async function extractFeatures(
   set: LabelledImages,
   options: Partial<ExtractOptions> = {},
 ): Promise<tf.Tensor2D> {
-  const { batchSize, side, channels, onProgress } = { ...DEFAULT_EXTRACT, ...options };
+  const { batchSize, side, channels, set: setName, onProgress } = { ...DEFAULT_EXTRACT, ...options };
   const pixelsPerImage = side * side * channels;
   if (set.images.length < set.count * pixelsPerImage) {
     throw new Error(`extractFeatures: ${set.count} images of ${side}x${side}x${channels} need ${set.count * pixelsPerImage} bytes, got ${set.images.length}`);
@@ -55,7 +63,7 @@ export async function extractFeatures(
       parts.push(
         tf.tidy(() => {
           const images = tf.tensor4d(pixels, [n, side, side, channels], 'float32').mul(1 / 255) as tf.Tensor4D;
-          return extract(images);
+          return extract(images, { set: setName, start });
         }),
       );
       onProgress?.((start + n) / set.count);

@@ -38,6 +38,10 @@ export const DEFAULT_LINEAR_PROBE: LinearProbeOptions = {
 export interface LinearProbeResult {
   trainAcc: number;
   testAcc: number;
+  /** Frobenius norm of the learned weights (bias row left out). */
+  weightNorm: number;
+  /** Adam steps taken: `steps` rounded up to whole epochs. */
+  steps: number;
 }
 
 const ADAM_BETA1 = 0.9;
@@ -131,10 +135,10 @@ export async function linearProbe(
       opt.onProgress?.((epoch + 1) / epochs);
       await yieldToEventLoop();
     }
-    const accs = tf.tidy(() => tf.stack([accuracy(trainX, yTrain, W), accuracy(testX, yTest, W)]));
-    const [trainAcc, testAcc] = await accs.data();
+    const accs = tf.tidy(() => tf.stack([accuracy(trainX, yTrain, W), accuracy(testX, yTest, W), tf.norm(tf.slice(W, [0, 0], [f, c]))]));
+    const [trainAcc, testAcc, weightNorm] = await accs.data();
     accs.dispose();
-    return { trainAcc, testAcc };
+    return { trainAcc, testAcc, weightNorm, steps: totalSteps };
   } finally {
     for (const t of [...miniBatches.flatMap(({ x, y }) => [x, y]), decay, W, m, v, yTrain, yTest]) t.dispose();
   }

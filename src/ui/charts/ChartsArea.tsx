@@ -33,7 +33,7 @@ export function ChartsArea() {
       ) : (
         <div className="chart-grid">
           <LossChart xMax={xMax} />
-          <ProbeChart xMax={xMax} probeEvery={cfg.probeEvery} />
+          <ProbeChart xMax={xMax} probeEvery={cfg.probeEvery} features={cfg.probeFeatures} />
           <ThroughputChart xMax={xMax} />
         </div>
       )}

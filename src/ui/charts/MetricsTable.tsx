@@ -40,7 +40,8 @@ export function MetricsTable() {
       {baselines && (
         <p className="muted">
           Baselines (test): raw pixels linear {pct(baselines.rawPixel.linearTestAcc)}, kNN {pct(baselines.rawPixel.knnTestAcc)}; random init linear{' '}
-          {pct(baselines.randomInit.linearTestAcc)}, kNN {pct(baselines.randomInit.knnTestAcc)}.
+          {pct(baselines.randomInit.linearTestAcc)}, kNN {pct(baselines.randomInit.knnTestAcc)}; latents z0 concatenated linear{' '}
+          {pct(baselines.latent.linearTestAcc)}, kNN {pct(baselines.latent.knnTestAcc)}.
         </p>
       )}
     </div>

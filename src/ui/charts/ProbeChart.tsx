@@ -1,12 +1,19 @@
 import { memo } from 'react';
+import type { ProbeFeatureKind } from '../../ldae/config';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
 import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
 import { pct } from './series';
 
-export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax: number; probeEvery: number }) {
+const FEATURE_CAPTIONS: Record<ProbeFeatureKind, string> = {
+  middle: 'middle block, mean-pooled, BatchNorm',
+  'mean-of-blocks': 'mean of all blocks, each mean-pooled, BatchNorm (beyond the paper)',
+};
+
+export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features }: { xMax: number; probeEvery: number; features: ProbeFeatureKind }) {
   const probes = useMetricsStore((s) => s.probes);
+  const weights = probes[probes.length - 1]?.weights;
   const baselines = useMetricsStore((s) => s.baselines);
   const session = useRunStore(hasSession);
   const refs = baselines
@@ -15,13 +22,17 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax:
         { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3', at: 'insideBottomRight' },
         { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#666', dash: '6 3', at: 'insideTopLeft' },
         { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#666', dash: '2 3', at: 'insideBottomRight' },
+        { y: baselines.latent.linearTestAcc, label: `latents z0 concatenated, linear ${pct(baselines.latent.linearTestAcc)}`, color: '#b06a00', dash: '8 2 2 2', at: 'insideTopRight' },
       ]
     : [];
   return (
     <figure className="chart" data-testid="probe-chart" data-points={probes.length}>
       <figcaption>
         <span className="chart-title">Probe accuracy (test)</span>
-        <span className="muted">middle block, mean-pooled, BatchNorm</span>
+        <span className="muted" data-testid="probe-caption">
+          {FEATURE_CAPTIONS[features]}
+          {weights === 'ema' ? ' · EMA weights' : ''}
+        </span>
         <button type="button" className="small" disabled={!session} onClick={probeNow}>
           Evaluate probes now
         </button>
@@ -29,7 +40,7 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery }: { xMax:
       {probes.length === 0 && baselines === null ? (
         <p className="chart-empty">
           {probeEvery > 0
-            ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel and random-init baselines as reference lines.`
+            ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel, random-init and latent baselines as reference lines.`
             : 'Probe every K is 0: probes run only at the end of the run.'}
         </p>
       ) : (

@@ -1,5 +1,5 @@
 import { LATENT_SCALINGS } from '../../ldae/config';
-import { NumberKnob, SelectKnob } from '../controls/knobs';
+import { CheckboxKnob, NumberKnob, SelectKnob } from '../controls/knobs';
 
 export function TrainingPanel() {
   return (
@@ -13,6 +13,20 @@ export function TrainingPanel() {
         <NumberKnob field="steps" label="Steps" why="Longer is better: 400 / 800 / 1600 epochs gave 65.0 / 67.5 / 69.6." />
         <NumberKnob field="seed" label="Seed" why="Seeds the tokenizer fit, initialisation, batches and noise: the same seed repeats a run." />
       </div>
+      <div className="field-pair">
+        <NumberKnob
+          field="augmentShift"
+          label="Random shift (px)"
+          why="Training images only: zero-pad by k px, crop a random window per image (paper: no augmentation; random crop +0.5)."
+        />
+        <CheckboxKnob field="augmentFlip" label="Random horizontal flip" why="Off by default: wrong for digits (a mirrored 2 or 7 is no digit)." />
+      </div>
+      <NumberKnob
+        field="emaDecay"
+        label="EMA decay of weights"
+        step="any"
+        why="0 = off. Otherwise the probes read an average of the weights over about 1 / (1 − decay) steps, starting from the initial weights: keep that well below the run's length."
+      />
       <NumberKnob field="probeEvery" label="Probe every K steps" why="Linear and kNN probes on the frozen middle block; they cost forward passes over the probe set (0 = only at the end)." />
       <details className="more-settings">
         <summary>More settings</summary>
