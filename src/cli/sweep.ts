@@ -8,8 +8,8 @@ import { patchDim, type ExperimentConfig, type TokenizerKind } from '../ldae/con
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import type { CliOptions } from './args';
 import { sweepMarkdown, type SweepCell, type SweepSetup } from './markdownTable';
-import { createProbeHooks } from './probeHooks';
-import { runExperiment, type Emit } from './runExperiment';
+import { runProbedExperiment } from './probedRun';
+import type { Emit } from './runExperiment';
 import type { SweepOptions } from './sweepArgs';
 
 export interface SweepResult {
@@ -53,12 +53,7 @@ export async function runTokenizerSweep(
       rawPixel = { linearTestAcc: b.raw_pixel.linear_test_acc, knnTestAcc: b.raw_pixel.knn_test_acc };
     };
     try {
-      const s = (await runExperiment(
-        { preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache },
-        data,
-        inner,
-        createProbeHooks(config, data),
-      )) as unknown as CellSummary;
+      const s = (await runProbedExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, inner)) as unknown as CellSummary;
       const cell: SweepCell = {
         tokenizer,
         d,
