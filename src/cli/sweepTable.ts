@@ -99,6 +99,9 @@ export interface GridSetup {
   fromCache: number;
 }
 
+/** A swept value as the table shows it: numbers to 6 significant digits (sqrt2 -> 1.41421). */
+const formatValue = (v: unknown): string => (typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v));
+
 const distinct = (xs: readonly unknown[]): string => [...new Set(xs.map(String))].join(', ');
 
 export function gridMarkdown(keys: readonly string[], runs: readonly GridRun[], s: GridSetup): string {
@@ -109,7 +112,7 @@ export function gridMarkdown(keys: readonly string[], runs: readonly GridRun[], 
   const asColumn = BASELINES.filter((b) => rows.some((r) => r.baselines[b.name]) && !asLine.includes(b));
   const header = [...keys, 'linear test', 'kNN test', ...asColumn.map((b) => `${b.label} (linear / kNN)`), 'seeds', 'train s'];
   const body = rows.map((r) => [
-    ...keys.map((k) => String(r.values[k])),
+    ...keys.map((k) => formatValue(r.values[k])),
     formatPct(r.linear),
     formatPct(r.knn),
     ...asColumn.map((b) => baselineText(r.baselines[b.name])),

@@ -146,6 +146,7 @@ describe('generic sweep table', () => {
     expect(md2).toContain('| 200 | 60.0 | 50.0 | 90.0 / 80.0 | 1 | 1.00 |');
     expect(md2).toMatch(/random init 40\.0 \/ 50\.0; latent 70\.0 \/ 65\.0/);
     expect(md2).toMatch(/one seed per row/);
+    expect(gridMarkdown(['sigmaMax'], [run({ sigmaMax: Math.SQRT2 }, 1, 0.5, 0.5, 0.8, 1)], setup)).toContain('| 1.41421 | 50.0 | 50.0 | 1 | 1.00 |');
   });
 });
 
