@@ -12,8 +12,15 @@ export interface CliOptions {
   /** Use only the first N training images (0 = all). */
   trainImages: number;
   help: boolean;
-  /** Flags other CLI features (probe, sweep) register; raw values by flag name. */
+  /** Flags other CLI features (probe, sweep) register; raw values by flag name (the last one given). */
   extra: Record<string, string>;
+  /** Every value of each extra flag, in order (for flags that may repeat, e.g. --sweep). */
+  extraAll: Record<string, string[]>;
+  /** The explicit config settings in order: --set key=value and the flags that map onto a key. */
+  sets: [key: string, raw: string][];
+  /** Whether --preset / --train-images were given (not defaulted). */
+  presetGiven: boolean;
+  trainImagesGiven: boolean;
 }
 
 export class CliError extends Error {}
@@ -41,8 +48,11 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
   let backend: NodeBackend = 'wasm';
   let trainImages = 0;
   let help = false;
+  let presetGiven = false;
+  let trainImagesGiven = false;
   const sets: [string, string][] = [];
   const extra: Record<string, string> = {};
+  const extraAll: Record<string, string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') && !arg.startsWith('--set=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -58,6 +68,7 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
     };
     if (flag === '--preset') {
       preset = value();
+      presetGiven = true;
       if (!(PRESET_IDS as readonly string[]).includes(preset)) throw new CliError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
     } else if (flag === '--backend') {
       const b = value();
@@ -65,6 +76,7 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
       backend = b as NodeBackend;
     } else if (flag === '--train-images') {
       const raw = value();
+      trainImagesGiven = true;
       trainImages = Number(raw);
       if (!Number.isInteger(trainImages) || trainImages < 0) throw new CliError(`--train-images must be a non-negative integer, got "${raw}"`);
     } else if (flag === '--set' || arg.startsWith('--set=')) {
@@ -76,6 +88,7 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
       sets.push([CONFIG_FLAGS[flag], value()]);
     } else if (extraFlags.includes(flag)) {
       extra[flag] = value();
+      (extraAll[flag] ??= []).push(extra[flag]);
     } else {
       throw new CliError(`unknown argument "${arg}"`);
     }
@@ -93,5 +106,5 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
   config = { ...config, backend };
   const problems = configProblems(config);
   if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
-  return { preset, config, backend, trainImages, help, extra };
+  return { preset, config, backend, trainImages, help, extra, extraAll, sets, presetGiven, trainImagesGiven };
 }

@@ -1,53 +1,128 @@
 // `npm run experiment -- --preset ldae --steps 300 --backend wasm --seed 1 [--set key=value ...]`
-// One JSON object per line on stdout; a one-line message and a non-zero exit code on bad arguments.
+// One JSON object per line on stdout; a one-line message and exit code 2 on bad arguments or a bad
+// checkpoint. Also: --sweep tokenizers, --sweep key=v1,v2 (generic), --save-checkpoint FILE and
+// --probe-only FILE.
+import type { DatasetId } from '../ldae/config';
+import { CheckpointError } from '../ldae/checkpoint/checkpoint';
 import { loadDatasetNode } from '../data/loadNode';
+import type { LoadedDataset } from '../types/data';
 import { setupNodeBackend } from '../node/backend';
+import { readCheckpointFile, type CheckpointFile } from '../node/checkpointFile';
+import { FileSweepCellCache } from '../node/sweepCellCacheFile';
 import { DEFAULT_TOKENIZER_CACHE_DIR, FileTokenizerCache } from '../node/tokenizerCacheFile';
-import { CliError, USAGE, parseArgs } from './args';
-import { createProbeHooks } from './probeHooks';
-import { runExperiment } from './runExperiment';
+import { CliError, USAGE, parseArgs, type CliOptions } from './args';
+import { runGridSweep, type GridRunner } from './gridSweep';
+import { GRID_SWEEP_USAGE, planGrid, type GridSweepOptions } from './gridSweepArgs';
+import { checkProbeOnlyFlags, probeCheckpoint, probeOnlyConfig, rejectTrainingFields } from './probeOnly';
+import { runProbedExperiment } from './probedRun';
+import type { Emit } from './runExperiment';
 import { runTokenizerSweep } from './sweep';
-import { SWEEP_FLAGS, SWEEP_USAGE, parseSweepOptions } from './sweepArgs';
+import { SWEEP_FLAGS, SWEEP_USAGE, parseSweepRequest } from './sweepArgs';
+
+const CHECKPOINT_FLAGS = ['--save-checkpoint', '--probe-only'] as const;
+
+const CHECKPOINT_USAGE = `       npm run experiment -- ... --save-checkpoint FILE     (write the trained model: one safetensors file)
+       npm run experiment -- --probe-only FILE [--set probeTestSize=N ...] [--backend B]
+Probe-only: load a checkpoint, run the probes and baselines on it (no training); only probe* settings may change.`;
+
+const emit: Emit = (line) => process.stdout.write(JSON.stringify(line) + '\n');
+
+/** The backend (set up once) and the datasets, loaded only when a run needs them (a fully cached sweep needs none). */
+function lazyRuntime(backendName: CliOptions['backend']) {
+  let backend: Promise<string> | null = null;
+  const datasets = new Map<DatasetId, Promise<LoadedDataset>>();
+  return {
+    backend: () => (backend ??= setupNodeBackend(backendName)),
+    data: (id: DatasetId) => {
+      if (!datasets.has(id)) datasets.set(id, loadDatasetNode(id));
+      return datasets.get(id)!;
+    },
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
-  let opts, sweep;
-  try {
-    opts = parseArgs(argv, SWEEP_FLAGS);
-    sweep = parseSweepOptions(opts);
-  } catch (e) {
-    if (e instanceof CliError) {
-      process.stderr.write(`experiment: ${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
+  const opts = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS]);
+  const sweep = parseSweepRequest(opts);
   if (opts.help) {
-    process.stdout.write(USAGE + '\n' + SWEEP_USAGE + '\n');
+    process.stdout.write([USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE].join('\n') + '\n');
     return 0;
   }
-  const backend = await setupNodeBackend(opts.backend);
-  const data = await loadDatasetNode(opts.config.dataset);
-  const emit = (line: Record<string, unknown>) => process.stdout.write(JSON.stringify(line) + '\n');
+  const saveCheckpoint = opts.extra['--save-checkpoint'];
+  const probeOnly = opts.extra['--probe-only'];
+  if (saveCheckpoint !== undefined && sweep) throw new CliError('--save-checkpoint works with a single run, not with --sweep');
+  if (probeOnly !== undefined) return runProbeOnly(opts, probeOnly, sweep);
+
+  const runtime = lazyRuntime(opts.backend);
   // .cache/tokenizers, or LDAE_TOKENIZER_CACHE_DIR (tests use a fresh one).
   const tokenizerCache = new FileTokenizerCache(process.env.LDAE_TOKENIZER_CACHE_DIR || DEFAULT_TOKENIZER_CACHE_DIR);
+  if (sweep?.kind === 'grid') {
+    const cells = planGrid(sweep, opts.config);
+    const runner: GridRunner = {
+      mode: 'train',
+      backend: opts.backend,
+      trainImages: opts.trainImages,
+      run: async (config) =>
+        runProbedExperiment(
+          { preset: opts.preset, config, backend: await runtime.backend(), trainImages: opts.trainImages, tokenizerCache },
+          await runtime.data(config.dataset),
+          () => {},
+        ),
+    };
+    return finishGrid(sweep, await runGridSweep(sweep, cells, runner, new FileSweepCellCache(), { preset: opts.preset, dataset: distinctDatasets(cells), backend: opts.backend, checkpoint: null }, emit));
+  }
+  const backend = await runtime.backend();
+  const data = await runtime.data(opts.config.dataset);
   if (sweep) {
     const result = await runTokenizerSweep(opts, sweep, data, backend, tokenizerCache, emit);
     process.stdout.write('\n' + result.markdown + '\n\n');
     process.stdout.write(`Written to ${sweep.out}\n`);
     return result.failed.length > 0 ? 1 : 0;
   }
-  const hooks = createProbeHooks(opts.config, data);
-  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache }, data, emit, hooks);
+  const summary = await runProbedExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint }, data, emit);
   emit(summary);
   return 0;
 }
+
+async function runProbeOnly(opts: CliOptions, file: string, sweep: ReturnType<typeof parseSweepRequest>): Promise<number> {
+  checkProbeOnlyFlags(opts);
+  if (sweep?.kind === 'tokenizers') throw new CliError('--sweep tokenizers trains a model per cell: it cannot be used with --probe-only');
+  if (sweep?.seeds) throw new CliError('--probe-only: --seeds would change the training seed; the checkpoint has one model');
+  const ck: CheckpointFile = await readCheckpointFile(file);
+  const stored = ck.checkpoint.config;
+  const config = probeOnlyConfig(stored, opts.sets, opts.backend);
+  const runtime = lazyRuntime(opts.backend);
+  const probe = async (cfg: typeof config, lineEmit: Emit) =>
+    probeCheckpoint(ck.checkpoint, file, cfg, await runtime.data(cfg.dataset), await runtime.backend(), lineEmit);
+  if (sweep) {
+    rejectTrainingFields(
+      sweep.axes.map((a) => a.key),
+      stored,
+      '--sweep',
+    );
+    const cells = planGrid(sweep, config);
+    const runner: GridRunner = { mode: 'probe-only', backend: opts.backend, trainImages: ck.checkpoint.trainImages, keyParts: { checkpoint: ck.sha256 }, run: (cfg) => probe(cfg, () => {}) };
+    const setup = { preset: ck.checkpoint.preset, dataset: stored.dataset, backend: opts.backend, checkpoint: { file, step: ck.checkpoint.step } };
+    return finishGrid(sweep, await runGridSweep(sweep, cells, runner, new FileSweepCellCache(), setup, emit));
+  }
+  emit(await probe(config, emit));
+  return 0;
+}
+
+function finishGrid(sweep: GridSweepOptions, result: { markdown: string; failed: unknown[] }): number {
+  process.stdout.write('\n' + result.markdown + '\n\n');
+  process.stdout.write(`Written to ${sweep.out}\n`);
+  return result.failed.length > 0 ? 1 : 0;
+}
+
+const distinctDatasets = (cells: { config: { dataset: string } }[]) => [...new Set(cells.map((c) => c.config.dataset))].join(', ');
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e: unknown) => {
+    const bad = e instanceof CliError || e instanceof CheckpointError;
     process.stderr.write(`experiment: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    process.exitCode = bad ? 2 : 1;
   },
 );

@@ -52,7 +52,14 @@ export function sweepColumns(tokenizers: readonly TokenizerKind[], latentDims: r
   return cols;
 }
 
-const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : (100 * x).toFixed(1));
+/** An accuracy in [0, 1] as a percentage with one decimal; "–" when there is none. */
+export const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : (100 * x).toFixed(1));
+
+/** A Markdown table from a header row and body rows of cell strings. */
+export function markdownRows(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)].join('\n');
+}
 
 /** One table: a row per tokenizer, a column per d; missing cells are "–". */
 export function markdownTable(
@@ -62,16 +69,15 @@ export function markdownTable(
   cells: readonly SweepCell[],
   value: (c: SweepCell) => string,
 ): string {
-  const header = `| tokenizer | ${columns.map((d) => (d === patchDim ? `d = D = ${d}` : `d=${d}`)).join(' | ')} |`;
-  const rule = `|---|${columns.map(() => '---').join('|')}|`;
-  const rows = tokenizers.map((t) => {
-    const values = columns.map((d) => {
+  const header = ['tokenizer', ...columns.map((d) => (d === patchDim ? `d = D = ${d}` : `d=${d}`))];
+  const rows = tokenizers.map((t) => [
+    TOKENIZER_LABELS[t],
+    ...columns.map((d) => {
       const c = cells.find((x) => x.tokenizer === t && x.d === d);
       return c ? value(c) : '–';
-    });
-    return `| ${TOKENIZER_LABELS[t]} | ${values.join(' | ')} |`;
-  });
-  return [header, rule, ...rows].join('\n');
+    }),
+  ]);
+  return markdownRows(header, rows);
 }
 
 export function sweepMarkdown(tokenizers: readonly TokenizerKind[], latentDims: readonly number[], cells: readonly SweepCell[], s: SweepSetup): string {

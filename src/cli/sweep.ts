@@ -1,15 +1,14 @@
 // `--sweep tokenizers`: the paper's tokenizer table on this machine. For each tokenizer and latent
 // dim d: fit (or restore from the cache) the tokenizer, train the l-DAE for --steps steps, run the
 // linear and kNN probes, and emit one JSON line per cell; then a Markdown table, also written to --out.
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { LoadedDataset } from '../types/data';
 import { patchDim, type ExperimentConfig, type TokenizerKind } from '../ldae/config';
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
+import { writeFileAtomic } from '../node/atomicWrite';
 import type { CliOptions } from './args';
 import { sweepMarkdown, type SweepCell, type SweepSetup } from './markdownTable';
-import { createProbeHooks } from './probeHooks';
-import { runExperiment, type Emit } from './runExperiment';
+import { runProbedExperiment } from './probedRun';
+import type { Emit } from './runExperiment';
 import type { SweepOptions } from './sweepArgs';
 
 export interface SweepResult {
@@ -53,12 +52,7 @@ export async function runTokenizerSweep(
       rawPixel = { linearTestAcc: b.raw_pixel.linear_test_acc, knnTestAcc: b.raw_pixel.knn_test_acc };
     };
     try {
-      const s = (await runExperiment(
-        { preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache },
-        data,
-        inner,
-        createProbeHooks(config, data),
-      )) as unknown as CellSummary;
+      const s = (await runProbedExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, inner)) as unknown as CellSummary;
       const cell: SweepCell = {
         tokenizer,
         d,
@@ -119,8 +113,7 @@ export async function runTokenizerSweep(
     ? sweepMarkdown(sweep.tokenizers, sweep.latentDims, cells, { ...setup, wallSeconds }) +
       (failed.length > 0 ? `\n\nFailed cells: ${failed.map((f) => `${f.tokenizer} d=${f.d} (${f.error})`).join('; ')}.` : '')
     : `No cell of the sweep finished: ${failed.map((f) => `${f.tokenizer} d=${f.d} (${f.error})`).join('; ')}.`;
-  await mkdir(path.dirname(path.resolve(sweep.out)), { recursive: true });
-  await writeFile(sweep.out, markdown + '\n');
+  await writeFileAtomic(sweep.out, markdown + '\n');
   return { cells, failed, markdown };
 }
 

@@ -1,11 +1,14 @@
 // The sweep flags of `npm run experiment`: --sweep tokenizers --latent-dims 4,8,16,32
-// [--tokenizers conv-vae,pca,...] [--out file.md]. Everything else (--steps, --set, ...) is the
-// ordinary experiment config, shared by every cell of the sweep.
+// [--tokenizers conv-vae,pca,...] [--out file.md], or the generic --sweep key=v1,v2 [--seeds 1,2]
+// (gridSweepArgs.ts). Everything else (--steps, --set, ...) is the ordinary experiment config,
+// shared by every cell of the sweep.
 import path from 'node:path';
 import { TOKENIZERS, patchDim, type TokenizerKind } from '../ldae/config';
 import { CliError, type CliOptions } from './args';
+import { parseGridSweep, parseList, type GridSweepOptions } from './gridSweepArgs';
 
-export const SWEEP_FLAGS = ['--sweep', '--latent-dims', '--tokenizers', '--out'] as const;
+const TOKENIZER_SWEEP_FLAGS = ['--latent-dims', '--tokenizers'] as const;
+export const SWEEP_FLAGS = ['--sweep', ...TOKENIZER_SWEEP_FLAGS, '--seeds', '--out'] as const;
 export const SWEEP_KINDS = ['tokenizers'] as const;
 
 /** The paper's row order (conv VAE, patch-wise VAE, patch-wise AE, PCA), then pixels as an extra row. */
@@ -31,11 +34,13 @@ export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): S
   const { extra, config } = opts;
   const kind = extra['--sweep'];
   if (kind === undefined) {
-    const stray = SWEEP_FLAGS.filter((f) => f in extra);
+    const stray = [...TOKENIZER_SWEEP_FLAGS, '--out'].filter((f) => f in extra);
     if (stray.length > 0) throw new CliError(`${stray.join(', ')} only work with --sweep tokenizers`);
     return null;
   }
-  if (!(SWEEP_KINDS as readonly string[]).includes(kind)) throw new CliError(`--sweep must be one of ${SWEEP_KINDS.join(', ')}, got "${kind}"`);
+  if (!(SWEEP_KINDS as readonly string[]).includes(kind)) {
+    throw new CliError(`--sweep must be one of ${SWEEP_KINDS.join(', ')}, got "${kind}" (or key=v1,v2,... over config keys, e.g. --sweep lr=1e-3,3e-3)`);
+  }
 
   const tokenizers = extra['--tokenizers'] === undefined ? [...DEFAULT_SWEEP_TOKENIZERS] : parseList(extra['--tokenizers'], '--tokenizers').map((name) => {
     if (!(TOKENIZERS as readonly string[]).includes(name)) throw new CliError(`--tokenizers: unknown tokenizer "${name}"; tokenizers: ${TOKENIZERS.join(', ')}`);
@@ -60,10 +65,29 @@ export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): S
   return { kind: 'tokenizers', tokenizers: unique(tokenizers), latentDims: unique(latentDims), out };
 }
 
-function parseList(raw: string, flag: string): string[] {
-  const items = raw.split(',').map((s) => s.trim());
-  if (items.length === 0 || items.some((s) => s === '')) throw new CliError(`${flag} needs a comma-separated list without empty entries, got "${raw}"`);
-  return items;
+/**
+ * Which sweep the flags ask for: `--sweep tokenizers` (with --latent-dims / --tokenizers), the
+ * generic grid (every --sweep is key=values), or none (null). Sweep flags without a sweep, and a
+ * mix of the two kinds, are CliErrors.
+ */
+export function parseSweepRequest(opts: Pick<CliOptions, 'extra' | 'extraAll' | 'config'>): SweepOptions | GridSweepOptions | null {
+  const specs = opts.extraAll['--sweep'] ?? [];
+  const has = (f: string) => f in opts.extra;
+  if (specs.length === 0) {
+    if (has('--seeds')) throw new CliError('--seeds only works with --sweep key=v1,v2,...');
+    if (has('--out') && !TOKENIZER_SWEEP_FLAGS.some(has)) throw new CliError('--out only works with --sweep');
+    return parseSweepOptions(opts);
+  }
+  const grid = specs.filter((s) => s.includes('='));
+  if (grid.length === 0) {
+    if (specs.length > 1) throw new CliError(`--sweep ${specs[0]} is given more than once`);
+    if (has('--seeds')) throw new CliError('--seeds only works with --sweep key=v1,v2,... (not with --sweep tokenizers)');
+    return parseSweepOptions(opts);
+  }
+  if (grid.length < specs.length) throw new CliError(`--sweep ${specs.find((s) => !s.includes('='))} cannot be combined with --sweep key=values`);
+  const stray = TOKENIZER_SWEEP_FLAGS.filter(has);
+  if (stray.length > 0) throw new CliError(`${stray.join(', ')} only work with --sweep tokenizers`);
+  return parseGridSweep(specs, opts.extra);
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -1,8 +1,9 @@
 // Node: probe baselines as JSON files under .cache/baselines, one per cache key:
 // `${hashKey(key)}.json` holding { key, value }. The full key is stored and compared on load, so
 // a hash collision reads as a miss, never as someone else's baseline.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 import { hashKey, type BaselineStore } from '../ldae/probe';
 import type { ProbeMeasurement } from '../ldae/probe';
 
@@ -29,10 +30,6 @@ export class FileBaselineStore implements BaselineStore {
   }
 
   async save(key: string, value: ProbeMeasurement): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const file = this.fileFor(key);
-    const partial = `${file}.${process.pid}.partial`;
-    await writeFile(partial, JSON.stringify({ key, value }) + '\n');
-    await rename(partial, file);
+    await writeFileAtomic(this.fileFor(key), JSON.stringify({ key, value }) + '\n');
   }
 }

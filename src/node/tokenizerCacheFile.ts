@@ -1,6 +1,7 @@
 // Node: fitted tokenizers as binary files under .cache/tokenizers (one file per cache key).
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
 import { tokenizerFromBytes, tokenizerToBytes } from '../ldae/tokenizers/cache/binary';
 import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import type { SerializedTokenizer } from '../ldae/tokenizers/types';
@@ -25,10 +26,6 @@ export class FileTokenizerCache implements TokenizerCache {
   }
 
   async set(key: string, value: SerializedTokenizer): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const file = this.fileFor(key);
-    const partial = `${file}.${process.pid}.partial`;
-    await writeFile(partial, tokenizerToBytes(value));
-    await rename(partial, file);
+    await writeFileAtomic(this.fileFor(key), tokenizerToBytes(value));
   }
 }
