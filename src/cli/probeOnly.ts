@@ -75,7 +75,7 @@ export async function probeCheckpoint(
     const load0 = performance.now();
     loadWeights(model, ck.weights);
     loadSeconds += (performance.now() - load0) / 1000;
-    const fields = (await hooks.summaryFields?.(model, ck.step, emit)) ?? {};
+    const fields = (await hooks.summaryFields?.(model, ck.step, emit, null)) ?? {};
     const cpu = process.cpuUsage(cpu0);
     return {
       type: 'summary',

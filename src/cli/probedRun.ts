@@ -20,11 +20,11 @@ export function runProbedExperiment(run: ProbedRun, data: LoadedDataset, emit: E
   const hooks: ExperimentHooks = {
     ...probe,
     // The checkpoint first: a failing probe must not lose the trained model.
-    async summaryFields(model, step, emit) {
+    async summaryFields(model, step, emit, ema) {
       const t0 = performance.now();
       const bytes = await writeCheckpointFile(file, await checkpointOf(model, step, { preset: run.preset, trainImages }));
       const checkpoint = { file, step, bytes, seconds: (performance.now() - t0) / 1000 };
-      return { checkpoint, ...((await probe.summaryFields?.(model, step, emit)) ?? {}) };
+      return { checkpoint, ...((await probe.summaryFields?.(model, step, emit, ema)) ?? {}) };
     },
   };
   return runExperiment(run, data, emit, hooks);
