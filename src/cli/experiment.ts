@@ -3,11 +3,12 @@
 import { loadDatasetNode } from '../data/loadNode';
 import { setupNodeBackend } from '../node/backend';
 import { DEFAULT_TOKENIZER_CACHE_DIR, FileTokenizerCache } from '../node/tokenizerCacheFile';
+import { configProblems } from '../ldae/config';
 import { CliError, USAGE, parseArgs } from './args';
 import { createProbeHooks } from './probeHooks';
 import { runExperiment } from './runExperiment';
 import { runTokenizerSweep } from './sweep';
-import { SWEEP_FLAGS, SWEEP_USAGE, parseSweepOptions } from './sweepArgs';
+import { SWEEP_FLAGS, SWEEP_USAGE, checkSweepDims, parseSweepOptions } from './sweepArgs';
 
 async function main(argv: string[]): Promise<number> {
   let opts, sweep;
@@ -27,6 +28,18 @@ async function main(argv: string[]): Promise<number> {
   }
   const backend = await setupNodeBackend(opts.backend);
   const data = await loadDatasetNode(opts.config.dataset);
+  // The shape checks again, now with the loaded dataset's shape (parseArgs knows only the built-in ones).
+  try {
+    const problems = configProblems(opts.config, data.meta);
+    if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
+    if (sweep) checkSweepDims(sweep, opts.config, data.meta);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`experiment: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
   const emit = (line: Record<string, unknown>) => process.stdout.write(JSON.stringify(line) + '\n');
   // .cache/tokenizers, or LDAE_TOKENIZER_CACHE_DIR (tests use a fresh one).
   const tokenizerCache = new FileTokenizerCache(process.env.LDAE_TOKENIZER_CACHE_DIR || DEFAULT_TOKENIZER_CACHE_DIR);

@@ -6,12 +6,6 @@ import { createLdaeModel, type LdaeModel } from './ldaeModel';
 import { dataPcaFor, fitTokenizer, restoreTokenizer } from './tokenizers';
 import type { SerializedTokenizer, Tokenizer, TokenizerFitProgress } from './tokenizers/types';
 
-/** The config fields a fitted tokenizer depends on (cache key). */
-export function tokenizerKey(cfg: ExperimentConfig): string {
-  const { dataset, patchSize, tokenizer, latentDim, latentScaling, tokenizerSamples, vaeBeta, tokenizerSteps, seed } = cfg;
-  return JSON.stringify({ dataset, patchSize, tokenizer, latentDim, latentScaling, tokenizerSamples, vaeBeta, tokenizerSteps, seed });
-}
-
 export interface FittedTokenizer {
   tokenizer: Tokenizer;
   fitSeconds: number;
@@ -30,8 +24,9 @@ export async function obtainTokenizer(
   return { tokenizer, fitSeconds: (performance.now() - t0) / 1000, fromCache: false };
 }
 
-/** Builds the model around a tokenizer (ownership passes to the model). */
+/** Builds the model around a tokenizer (ownership passes to the model), for images shaped like `trainImages`. */
 export async function buildModel(cfg: ExperimentConfig, tokenizer: Tokenizer, trainImages: tf.Tensor4D): Promise<LdaeModel> {
   const pca = cfg.lossWeighting === 'pca-weighted' ? await dataPcaFor(cfg, tokenizer, trainImages) : null;
-  return createLdaeModel(cfg, tokenizer, pca);
+  const [, height, width, channels] = trainImages.shape;
+  return createLdaeModel(cfg, tokenizer, pca, { height, width, channels });
 }

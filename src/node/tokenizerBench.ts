@@ -88,8 +88,8 @@ async function main(): Promise<void> {
     seed: Number(arg('seed') ?? 1),
   };
   const data = await loadDatasetNode(base.dataset);
-  const train = splitImages(data.train, Number(arg('train') ?? data.train.count));
-  const test = splitImages(data.test, Number(arg('test') ?? data.test.count));
+  const train = splitImages(data.train, data.meta, Number(arg('train') ?? data.train.count));
+  const test = splitImages(data.test, data.meta, Number(arg('test') ?? data.test.count));
   console.log(JSON.stringify({ backend: tf.getBackend(), train: train.shape[0], test: test.shape[0], patch: base.patchSize, steps: base.tokenizerSteps, samples: base.tokenizerSamples, beta: base.vaeBeta }));
   const rows = await benchTokenizers(base, kinds, dims, train, test, (row) => console.log(JSON.stringify(row)));
   console.log('\n| tokenizer | d | fit wall s | fit CPU s | test MSE | PSNR dB | latent var max/min |');

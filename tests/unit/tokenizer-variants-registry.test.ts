@@ -22,7 +22,7 @@ let cacheDir: string;
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 512);
+  train = splitImages(data.train, data.meta, 512);
   cacheDir = mkdtempSync(path.join(tmpdir(), 'ldae-tokenizer-cache-'));
 });
 
@@ -46,10 +46,12 @@ function configFor(tokenizer: TokenizerKind, preset = 'ldae'): ExperimentConfig 
   };
 }
 
+const GREY_28 = { height: 28, width: 28, channels: 1 };
+
 describe('tokenizer cache key', () => {
   it('changes with every field that changes the fitted tokenizer, and only with those', () => {
     const base = configFor('patch-vae');
-    const key = tokenizerCacheKey(base, 512);
+    const key = tokenizerCacheKey(base, 512, GREY_28);
     for (const change of [
       { dataset: 'mnist' },
       { patchSize: 4 },
@@ -61,14 +63,14 @@ describe('tokenizer cache key', () => {
       { tokenizerSteps: 41 },
       { vaeBeta: 0.01 },
     ] as Partial<ExperimentConfig>[]) {
-      expect(tokenizerCacheKey({ ...base, ...change }, 512)).not.toBe(key);
+      expect(tokenizerCacheKey({ ...base, ...change }, 512, GREY_28)).not.toBe(key);
     }
-    expect(tokenizerCacheKey(base, 513)).not.toBe(key);
+    expect(tokenizerCacheKey(base, 513, GREY_28)).not.toBe(key);
     const trainingOnly: ExperimentConfig = { ...base, lr: 0.5, steps: 7, modelSize: 'small' };
-    expect(tokenizerCacheKey(trainingOnly, 512)).toBe(key);
+    expect(tokenizerCacheKey(trainingOnly, 512, GREY_28)).toBe(key);
     // PCA ignores the learned tokenizers' knobs.
     const pca = configFor('pca');
-    expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512)).toBe(tokenizerCacheKey(pca, 512));
+    expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512, GREY_28)).toBe(tokenizerCacheKey(pca, 512, GREY_28));
   });
 });
 
@@ -100,7 +102,7 @@ describe.each(TOKENIZERS.map((k) => [k]))('%s tokenizer', (kind) => {
     expect(second.tokenizer.kind).toBe(kind);
 
     const x = train.slice(0, 4);
-    const d = effectiveLatentDim(cfg);
+    const d = effectiveLatentDim(cfg, 1);
     const z1 = first.tokenizer.encode(x);
     const z2 = second.tokenizer.encode(x);
     expect(z1.shape).toEqual([4, 16, d]);
