@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
+import { syntheticColourDataset } from '../../src/data/syntheticColour';
 import { buildModel } from '../../src/ldae/build';
-import { DEFAULT_CONFIG, TOKENIZERS, effectiveLatentDim, type ExperimentConfig, type TokenizerKind } from '../../src/ldae/config';
+import { DEFAULT_CONFIG, TOKENIZERS, configProblems, effectiveLatentDim, type ExperimentConfig, type TokenizerKind } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
 import { applyPreset } from '../../src/ldae/presets';
 import { Trainer } from '../../src/ldae/trainer';
@@ -17,17 +18,22 @@ import { setupNodeBackend } from '../../src/node/backend';
 import { FileTokenizerCache } from '../../src/node/tokenizerCacheFile';
 
 let train: tf.Tensor4D;
+/** A generated 32x32x3 dataset (synthetic colour fields with edges, src/data/syntheticColour.ts). */
+let colourTrain: tf.Tensor4D;
 let cacheDir: string;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
   train = splitImages(data.train, data.meta, 512);
+  const colour = syntheticColourDataset(256, 1);
+  colourTrain = splitImages(colour.train, colour.meta);
   cacheDir = mkdtempSync(path.join(tmpdir(), 'ldae-tokenizer-cache-'));
 });
 
 afterAll(() => {
   train.dispose();
+  colourTrain.dispose();
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
@@ -115,11 +121,23 @@ describe.each(TOKENIZERS.map((k) => [k]))('%s tokenizer', (kind) => {
     second.tokenizer.dispose();
   });
 
-  it.each([['ldae'], ['dit-baseline']])('runs l-DAE training steps with the %s preset, finite loss, no leak', async (preset) => {
-    const cfg = configFor(kind, preset);
-    const { tokenizer } = await obtainTokenizerCached(cfg, train, new MemoryTokenizerCache());
-    const model = await buildModel(cfg, tokenizer, train);
-    const trainer = new Trainer(model, train);
+  it.each([
+    ['ldae', 'grey 28x28'],
+    ['dit-baseline', 'grey 28x28'],
+    ['ldae', 'colour 32x32x3'],
+    ['dit-baseline', 'colour 32x32x3'],
+  ])('runs l-DAE training steps with the %s preset on %s, finite loss, no leak', async (preset, images) => {
+    const colour = images.startsWith('colour');
+    // Colour: patch 8 (16 tokens, D = 192), as cheap as the grey cell.
+    const cfg = colour ? { ...configFor(kind, preset), patchSize: 8 } : configFor(kind, preset);
+    const x = colour ? colourTrain : train;
+    const [, height, width, channels] = x.shape;
+    expect(configProblems(cfg, { height, width, channels })).toEqual([]);
+    const { tokenizer } = await obtainTokenizerCached(cfg, x, new MemoryTokenizerCache());
+    const model = await buildModel(cfg, tokenizer, x);
+    expect(model.tokens).toBe(16);
+    expect(tokenizer.patchDim).toBe(colour ? 192 : 49);
+    const trainer = new Trainer(model, x);
     trainer.trainStep();
     const before = tf.memory().numTensors;
     trainer.trainStep();
