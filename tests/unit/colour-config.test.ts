@@ -12,6 +12,7 @@ import {
   type ExperimentConfig,
 } from '../../src/ldae/config';
 import { tokenizerCacheKey } from '../../src/ldae/tokenizers/cache/key';
+import { colourDefaults, configForShape } from '../../src/ldae/colourDefaults';
 
 const COLOUR_32 = { height: 32, width: 32, channels: 3 };
 const GREY_28 = BUILTIN_DATASET_SHAPES['fashion-mnist'];
@@ -70,5 +71,32 @@ describe('config against the image shape', () => {
     expect(colour).toContain('_32px3c_');
     // The pixel tokenizer's d = D depends on the channels too.
     expect(tokenizerCacheKey(cfg({ tokenizer: 'pixel', patchSize: 4 }), 1000, COLOUR_32)).toContain('_d48_');
+  });
+});
+
+describe('colour defaults', () => {
+  it('32x32x3: patch 8 (16 tokens), d = 16 of D = 192, tiny; grey 28: the default patch 7, d = 8', () => {
+    expect(colourDefaults(COLOUR_32)).toEqual({ patchSize: 8, latentDim: 16, modelSize: 'tiny' });
+    expect(colourDefaults(GREY_28)).toEqual({ patchSize: DEFAULT_CONFIG.patchSize, latentDim: DEFAULT_CONFIG.latentDim, modelSize: DEFAULT_CONFIG.modelSize });
+    // Other shapes: the divisor nearest side / 4, d capped at D; always a valid config.
+    expect(colourDefaults({ height: 28, width: 28, channels: 3 })).toMatchObject({ patchSize: 7, latentDim: 16 });
+    expect(colourDefaults({ height: 32, width: 32, channels: 1 })).toMatchObject({ patchSize: 8, latentDim: 8 });
+    expect(colourDefaults({ height: 8, width: 8, channels: 3 })).toMatchObject({ patchSize: 2, latentDim: 12 });
+    for (const shape of [COLOUR_32, GREY_28, { height: 28, width: 28, channels: 3 }, { height: 8, width: 8, channels: 3 }]) {
+      expect(configProblems(cfg(colourDefaults(shape)), shape)).toEqual([]);
+    }
+  });
+
+  it('a new shape replaces untouched or invalid patch size / d, and keeps valid choices', () => {
+    // Default config (made for grey 28) -> colour 32: the colour defaults.
+    expect(configForShape(DEFAULT_CONFIG, GREY_28, COLOUR_32)).toMatchObject({ patchSize: 8, latentDim: 16 });
+    // ...and back: the grey defaults again.
+    expect(configForShape(cfg({ patchSize: 8, latentDim: 16 }), COLOUR_32, GREY_28)).toMatchObject({ patchSize: 7, latentDim: 8 });
+    // A choice that fits the new shape stays; one that does not is replaced.
+    const chosen = cfg({ patchSize: 4, latentDim: 12 });
+    expect(configForShape(chosen, GREY_28, COLOUR_32)).toBe(chosen);
+    expect(configForShape(cfg({ patchSize: 14, latentDim: 8 }), GREY_28, COLOUR_32)).toMatchObject({ patchSize: 8, latentDim: 16 });
+    // Same shape again: nothing changes.
+    expect(configForShape(DEFAULT_CONFIG, GREY_28, GREY_28)).toBe(DEFAULT_CONFIG);
   });
 });
