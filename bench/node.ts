@@ -27,7 +27,7 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
   for (const backend of backends) {
     await setupNodeBackend(backend);
     setWebGpuRowKernels(!args.referenceKernels);
-    const images = splitImages(data.train, args.trainImages);
+    const images = splitImages(data.train, data.meta, args.trainImages);
     try {
       for (const size of args.sizes) {
         const cfg = { ...DEFAULT_CONFIG, modelSize: size };

@@ -29,7 +29,7 @@ async function run(req: BenchRequest): Promise<void> {
   setWebGpuRowKernels(req.kernels !== 'reference');
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
   const data = await loadDatasetBrowser(DEFAULT_CONFIG.dataset, baseUrl);
-  const images = splitImages(data.train, req.trainImages);
+  const images = splitImages(data.train, data.meta, req.trainImages);
   const rows: BenchRow[] = [];
   const skipped: Skipped[] = [];
   try {

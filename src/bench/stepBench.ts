@@ -60,7 +60,7 @@ export interface Skipped {
 export interface StepBenchOptions {
   /** The full experiment config (model size, batch, metricsEvery = window length). */
   cfg: ExperimentConfig;
-  /** Training images [count, 28, 28, 1] in [0, 1], on the device (not owned). */
+  /** Training images [count, H, W, C] in [0, 1], on the device (not owned). */
   images: tf.Tensor4D;
   /** Timed steps (rounded up to whole windows); at least 20. */
   steps: number;

@@ -2,7 +2,7 @@
 // One JSON object per line on stdout; a one-line message and exit code 2 on bad arguments or a bad
 // checkpoint. Also: --sweep tokenizers, --sweep key=v1,v2 (generic), --save-checkpoint FILE and
 // --probe-only FILE.
-import type { DatasetId } from '../ldae/config';
+import { configProblems, type DatasetId } from '../ldae/config';
 import { CheckpointError } from '../ldae/checkpoint/checkpoint';
 import { loadDatasetNode } from '../data/loadNode';
 import type { LoadedDataset } from '../types/data';
@@ -17,7 +17,7 @@ import { checkProbeOnlyFlags, probeCheckpoint, probeOnlyConfig, rejectTrainingFi
 import { runProbedExperiment } from './probedRun';
 import type { Emit } from './runExperiment';
 import { runTokenizerSweep } from './sweep';
-import { SWEEP_FLAGS, SWEEP_USAGE, parseSweepRequest } from './sweepArgs';
+import { SWEEP_FLAGS, SWEEP_USAGE, checkSweepDims, parseSweepRequest } from './sweepArgs';
 
 const CHECKPOINT_FLAGS = ['--save-checkpoint', '--probe-only'] as const;
 
@@ -72,6 +72,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const backend = await runtime.backend();
   const data = await runtime.data(opts.config.dataset);
+  // The shape checks again, now with the loaded dataset's shape (parseArgs knows only the built-in ones).
+  const problems = configProblems(opts.config, data.meta);
+  if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
+  if (sweep?.kind === 'tokenizers') checkSweepDims(sweep, opts.config, data.meta);
   if (sweep) {
     const result = await runTokenizerSweep(opts, sweep, data, backend, tokenizerCache, emit);
     process.stdout.write('\n' + result.markdown + '\n\n');

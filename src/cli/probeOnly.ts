@@ -64,7 +64,7 @@ export async function probeCheckpoint(
 ): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const train = splitImages(data.train, ck.trainImages);
+  const train = splitImages(data.train, data.meta, ck.trainImages);
   const model = await buildCheckpointModel({ ...ck, config: cfg }, train);
   let loadSeconds = (performance.now() - t0) / 1000;
   try {

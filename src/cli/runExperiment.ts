@@ -40,8 +40,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
   const cfg = run.config;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const train = splitImages(data.train, run.trainImages > 0 ? run.trainImages : data.train.count);
-  const heldOut = splitImages(data.test, HELD_OUT_FOR_TOKENIZER);
+  const train = splitImages(data.train, data.meta, run.trainImages > 0 ? run.trainImages : data.train.count);
+  const heldOut = splitImages(data.test, data.meta, HELD_OUT_FOR_TOKENIZER);
   const fitted = run.tokenizerCache ? await obtainTokenizerCached(cfg, train, run.tokenizerCache) : await obtainTokenizer(cfg, train, null);
   const tokSummary = await summarizeTokenizer(fitted.tokenizer, heldOut, fitted.fitSeconds, fitted.fromCache);
   heldOut.dispose();

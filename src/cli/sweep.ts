@@ -33,7 +33,7 @@ export async function runTokenizerSweep(
   emit: Emit,
 ): Promise<SweepResult> {
   const t0 = performance.now();
-  const D = patchDim(opts.config);
+  const D = patchDim(opts.config, data.meta.channels);
   const plan = sweepCells(sweep, D);
   emit({ type: 'sweep', sweep: sweep.kind, cells: plan.length, tokenizers: sweep.tokenizers, latent_dims: sweep.latentDims, steps: opts.config.steps, out: sweep.out });
   const cells: SweepCell[] = [];

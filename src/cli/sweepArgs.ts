@@ -3,7 +3,8 @@
 // (gridSweepArgs.ts). Everything else (--steps, --set, ...) is the ordinary experiment config,
 // shared by every cell of the sweep.
 import path from 'node:path';
-import { TOKENIZERS, patchDim, type TokenizerKind } from '../ldae/config';
+import type { ImageShape } from '../types/data';
+import { TOKENIZERS, builtinDatasetShape, patchDim, type ExperimentConfig, type TokenizerKind } from '../ldae/config';
 import { CliError, type CliOptions } from './args';
 import { parseGridSweep, parseList, type GridSweepOptions } from './gridSweepArgs';
 
@@ -29,7 +30,10 @@ export interface SweepOptions {
   out: string;
 }
 
-/** null when no sweep was asked for; CliError on a bad sweep flag or a d the patch size cannot hold. */
+/**
+ * null when no sweep was asked for; CliError on a bad sweep flag or a d the patch size cannot hold
+ * (checked here for a built-in dataset; for another, call checkSweepDims once it is loaded).
+ */
 export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): SweepOptions | null {
   const { extra, config } = opts;
   const kind = extra['--sweep'];
@@ -47,19 +51,13 @@ export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): S
     return name as TokenizerKind;
   });
 
-  const D = patchDim(config);
   const latentDims = extra['--latent-dims'] === undefined ? [...DEFAULT_LATENT_DIMS] : parseList(extra['--latent-dims'], '--latent-dims').map((raw) => {
     const d = Number(raw);
     if (!/^\d+$/.test(raw) || !Number.isInteger(d) || d < 1) throw new CliError(`--latent-dims: "${raw}" is not a positive integer`);
     return d;
   });
-  const tooLarge = latentDims.filter((d) => d > D);
-  if (tooLarge.length > 0 && tokenizers.some((t) => t !== 'pixel')) {
-    throw new CliError(
-      `--latent-dims: d = ${tooLarge.join(', ')} is larger than the patch dimension D = ${D} (patchSize ${config.patchSize} x ${config.patchSize}); ` +
-        `use d <= ${D} or a larger patch (--set patchSize=14 gives D = 196)`,
-    );
-  }
+  const shape = builtinDatasetShape(config.dataset);
+  if (shape) checkSweepDims({ tokenizers, latentDims }, config, shape);
   const out = extra['--out'] ?? DEFAULT_SWEEP_OUT;
   if (out.trim() === '') throw new CliError('--out needs a file name');
   return { kind: 'tokenizers', tokenizers: unique(tokenizers), latentDims: unique(latentDims), out };
@@ -88,6 +86,19 @@ export function parseSweepRequest(opts: Pick<CliOptions, 'extra' | 'extraAll' | 
   const stray = TOKENIZER_SWEEP_FLAGS.filter(has);
   if (stray.length > 0) throw new CliError(`${stray.join(', ')} only work with --sweep tokenizers`);
   return parseGridSweep(specs, opts.extra);
+}
+
+/** CliError when a swept d is larger than D = P*P*C (the pixel tokenizer alone has no d to check). */
+export function checkSweepDims(sweep: Pick<SweepOptions, 'tokenizers' | 'latentDims'>, config: Pick<ExperimentConfig, 'patchSize'>, shape: ImageShape): void {
+  const D = patchDim(config, shape.channels);
+  const tooLarge = sweep.latentDims.filter((d) => d > D);
+  if (tooLarge.length > 0 && sweep.tokenizers.some((t) => t !== 'pixel')) {
+    const P = config.patchSize;
+    throw new CliError(
+      `--latent-dims: d = ${tooLarge.join(', ')} is larger than the patch dimension D = ${D} (patchSize ${P} x ${P} x ${shape.channels} channels); ` +
+        `use d <= ${D} or a larger patch (--set patchSize=...)`,
+    );
+  }
 }
 
 function unique<T>(xs: T[]): T[] {

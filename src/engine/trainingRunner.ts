@@ -53,8 +53,8 @@ export function createTrainingRunner(
   const tasks: (() => Promise<void>)[] = [];
   let serial: Promise<void> = Promise.resolve();
 
-  const images = () => (trainImages ??= splitImages(dataset.train));
-  const testImages = () => (heldOut ??= splitImages(dataset.test, HELD_OUT));
+  const images = () => (trainImages ??= splitImages(dataset.train, dataset.meta));
+  const testImages = () => (heldOut ??= splitImages(dataset.test, dataset.meta, HELD_OUT));
 
   function postState(state: RunState): void {
     if (session) session.state = state;
@@ -76,7 +76,7 @@ export function createTrainingRunner(
   }
 
   function checkConfig(cfg: ExperimentConfig): void {
-    const problems = configProblems(cfg);
+    const problems = configProblems(cfg, dataset.meta);
     if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
     if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
   }

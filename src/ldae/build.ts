@@ -24,8 +24,9 @@ export async function obtainTokenizer(
   return { tokenizer, fitSeconds: (performance.now() - t0) / 1000, fromCache: false };
 }
 
-/** Builds the model around a tokenizer (ownership passes to the model). */
+/** Builds the model around a tokenizer (ownership passes to the model), for images shaped like `trainImages`. */
 export async function buildModel(cfg: ExperimentConfig, tokenizer: Tokenizer, trainImages: tf.Tensor4D): Promise<LdaeModel> {
   const pca = cfg.lossWeighting === 'pca-weighted' ? await dataPcaFor(cfg, tokenizer, trainImages) : null;
-  return createLdaeModel(cfg, tokenizer, pca);
+  const [, height, width, channels] = trainImages.shape;
+  return createLdaeModel(cfg, tokenizer, pca, { height, width, channels });
 }

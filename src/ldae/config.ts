@@ -1,5 +1,6 @@
 // One typed, validated experiment config. The UI, the URL, the CLI and saved runs
 // all read and write this object (see ../../../shared/ldae-notes.md for the knobs).
+import type { ImageShape } from '../types/data';
 
 export const DATASETS = ['fashion-mnist', 'mnist'] as const;
 export type DatasetId = (typeof DATASETS)[number];
@@ -48,7 +49,7 @@ export type LatentScaling = (typeof LATENT_SCALINGS)[number];
 export interface ExperimentConfig {
   // data
   dataset: DatasetId;
-  /** Side of the square patch P; must divide the image side (28). D = P*P*C. */
+  /** Side of the square patch P; must divide the image side (28 or 32). D = P*P*C. */
   patchSize: number;
   // tokenizer
   tokenizer: TokenizerKind;
@@ -186,8 +187,9 @@ export interface NumRange {
 }
 
 export const NUMERIC_RANGES: Record<NumField, NumRange> = {
-  patchSize: { min: 1, max: 28, integer: true },
-  latentDim: { min: 1, max: 784, integer: true },
+  // Loose bounds (a 32x32x3 image as one patch); configProblems checks both against the image shape.
+  patchSize: { min: 1, max: 32, integer: true },
+  latentDim: { min: 1, max: 3072, integer: true },
   tokenizerSamples: { min: 100, max: 200000, integer: true },
   vaeBeta: { min: 0, max: 10, integer: false },
   tokenizerSteps: { min: 0, max: 100000, integer: true },
@@ -231,17 +233,40 @@ export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
 
 export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip', 'probeNoise'];
 
-/** Image side of every embedded dataset. */
-export const IMAGE_SIDE = 28;
-export const IMAGE_CHANNELS = 1;
+/** Image shape of each built-in dataset; imported datasets bring theirs in their DatasetMeta. */
+export const BUILTIN_DATASET_SHAPES: Record<'fashion-mnist' | 'mnist', ImageShape> = {
+  'fashion-mnist': { height: 28, width: 28, channels: 1 },
+  mnist: { height: 28, width: 28, channels: 1 },
+};
 
-export function patchDim(cfg: Pick<ExperimentConfig, 'patchSize'>): number {
-  return cfg.patchSize * cfg.patchSize * IMAGE_CHANNELS;
+/** The shape of cfg.dataset when it is a built-in dataset, else null (known only once it is loaded). */
+export function builtinDatasetShape(dataset: string): ImageShape | null {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_DATASET_SHAPES, dataset) ? BUILTIN_DATASET_SHAPES[dataset as keyof typeof BUILTIN_DATASET_SHAPES] : null;
+}
+
+/** D = P * P * C: the numbers in one patch. */
+export function patchDim(cfg: Pick<ExperimentConfig, 'patchSize'>, channels: number): number {
+  return cfg.patchSize * cfg.patchSize * channels;
 }
 
 /** Effective latent dimension: d, or D for the identity (pixel) tokenizer. */
-export function effectiveLatentDim(cfg: Pick<ExperimentConfig, 'patchSize' | 'tokenizer' | 'latentDim'>): number {
-  return cfg.tokenizer === 'pixel' ? patchDim(cfg) : cfg.latentDim;
+export function effectiveLatentDim(cfg: Pick<ExperimentConfig, 'patchSize' | 'tokenizer' | 'latentDim'>, channels: number): number {
+  return cfg.tokenizer === 'pixel' ? patchDim(cfg, channels) : cfg.latentDim;
+}
+
+/** Every patch size that tiles a side exactly (its divisors, ascending): 1, 2, 4, 7, 14, 28 for 28. */
+export function patchSizesFor(side: number): number[] {
+  const sizes: number[] = [];
+  for (let p = 1; p <= side; p++) if (side % p === 0) sizes.push(p);
+  return sizes;
+}
+/**
+ * The patch sizes worth offering for a side: its divisors without 1 (one token per pixel) and the
+ * side itself (one token per image): 2, 4, 7, 14 for 28; 2, 4, 8, 16 for 32.
+ */
+export function patchSizeChoices(side: number): number[] {
+  const inner = patchSizesFor(side).filter((p) => p > 1 && p < side);
+  return inner.length > 0 ? inner : patchSizesFor(side);
 }
 
 /** Smallest width per attention head a custom model may have. */
@@ -257,8 +282,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every problem with a config, one message per field; empty when valid. */
-export function configProblems(cfg: ExperimentConfig): ConfigError[] {
+/**
+ * Every problem with a config, one message per field; empty when valid. The patch-size and
+ * latent-dim checks need the image shape: `shape` (the loaded dataset's meta), else the built-in
+ * dataset's shape; for a dataset whose shape is not known yet (an imported one) they are skipped
+ * here and run again at run start, when the dataset is loaded.
+ */
+export function configProblems(cfg: ExperimentConfig, shape?: ImageShape): ConfigError[] {
   const problems: ConfigError[] = [];
   for (const [field, range] of Object.entries(NUMERIC_RANGES) as [NumField, NumRange][]) {
     const v = cfg[field];
@@ -286,11 +316,8 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
   }
   if (problems.length > 0) return problems;
 
-  if (IMAGE_SIDE % cfg.patchSize !== 0) {
-    problems.push(new ConfigError('patchSize', `patchSize must divide the image side ${IMAGE_SIDE} (1, 2, 4, 7, 14, 28), got ${cfg.patchSize}`));
-  } else if (cfg.tokenizer !== 'pixel' && cfg.latentDim > patchDim(cfg)) {
-    problems.push(new ConfigError('latentDim', `latentDim must be in [1, ${patchDim(cfg)}] (D = patchSize^2 x channels), got ${cfg.latentDim}`));
-  }
+  const image = shape ?? builtinDatasetShape(cfg.dataset);
+  if (image) problems.push(...shapeProblems(cfg, image));
   if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
     problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));
   }
@@ -309,8 +336,22 @@ export function configProblems(cfg: ExperimentConfig): ConfigError[] {
   return problems;
 }
 
-export function validateConfig(cfg: ExperimentConfig): ExperimentConfig {
-  const problems = configProblems(cfg);
+/** The checks that depend on the image: square, P divides the side, d <= D = P*P*C. */
+function shapeProblems(cfg: ExperimentConfig, shape: ImageShape): ConfigError[] {
+  const { height, width, channels } = shape;
+  if (height !== width) return [new ConfigError('patchSize', `images must be square, got ${height}x${width}`)];
+  if (height % cfg.patchSize !== 0) {
+    return [new ConfigError('patchSize', `patchSize must divide the image side ${height} (${patchSizesFor(height).join(', ')}), got ${cfg.patchSize}`)];
+  }
+  const D = patchDim(cfg, channels);
+  if (cfg.tokenizer !== 'pixel' && cfg.latentDim > D) {
+    return [new ConfigError('latentDim', `latentDim must be in [1, ${D}] (D = patchSize^2 x channels = ${cfg.patchSize}^2 x ${channels}), got ${cfg.latentDim}`)];
+  }
+  return [];
+}
+
+export function validateConfig(cfg: ExperimentConfig, shape?: ImageShape): ExperimentConfig {
+  const problems = configProblems(cfg, shape);
   if (problems.length > 0) throw problems[0];
   return cfg;
 }

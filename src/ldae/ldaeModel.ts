@@ -1,8 +1,9 @@
 // l-DAE glued together: tokenizer + noise schedule + DiT-style ViT + objective. One object the
 // trainer, the visualizer and the probe use; it owns all its tensors.
 import * as tf from '@tensorflow/tfjs';
+import type { ImageShape } from '../types/data';
 import type { ModelSummary } from '../types/run';
-import { IMAGE_SIDE, type ExperimentConfig, type ProbeFeatureKind } from './config';
+import type { ExperimentConfig, ProbeFeatureKind } from './config';
 import { trainFlopsPerImage } from './model/flops';
 import { vitConfig } from './model/sizes';
 import { createViT } from './model/vit';
@@ -36,7 +37,10 @@ export interface LdaeModel {
   readonly tokenizer: Tokenizer;
   readonly vit: ViT;
   readonly schedule: Schedule;
+  /** (H / P) * (W / P). */
   readonly tokens: number;
+  /** The training images' shape (square: imageSide = height = width). */
+  readonly imageShape: ImageShape;
   readonly imageSide: number;
   /** gamma_t, sigma_t for each t (from the schedule, uploaded) and eps ~ N(0, I) seeded by `seed`. */
   noise(t: Float32Array, seed: number): Noise;
@@ -56,12 +60,17 @@ export interface LdaeModel {
 }
 
 /**
- * Builds the model. Takes ownership of `tokenizer`. `pca` (the data's patch PCA) is needed only
- * for the PCA-weighted loss; its first d = tokenizer.latentDim components get weight 1.
+ * Builds the model for images of `imageShape` (the dataset's; square). Takes ownership of
+ * `tokenizer`. `pca` (the data's patch PCA) is needed only for the PCA-weighted loss; its first
+ * d = tokenizer.latentDim components get weight 1.
  */
-export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca: PatchPca | null): LdaeModel {
-  const imageSide = IMAGE_SIDE;
-  const tokens = (imageSide / tokenizer.patchSize) ** 2;
+export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca: PatchPca | null, imageShape: ImageShape): LdaeModel {
+  const { height, width, channels } = imageShape;
+  const P = tokenizer.patchSize;
+  if (height !== width || height % P !== 0) throw new Error(`the l-DAE model needs square images that patch size ${P} tiles, got ${height}x${width}`);
+  if (tokenizer.patchDim !== P * P * channels) throw new Error(`tokenizer patches hold ${tokenizer.patchDim} numbers, ${P}x${P}x${channels} images need ${P * P * channels}`);
+  const imageSide = height;
+  const tokens = (height / P) * (width / P);
   const schedule = scheduleFor(cfg);
   const vit = createViT(
     vitConfig(cfg, { tokens, inDim: inputDim(cfg, tokenizer), outDim: outputDim(cfg, tokenizer), tConditioning: cfg.tConditioning }),
@@ -80,6 +89,7 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
     vit,
     schedule,
     tokens,
+    imageShape: { height, width, channels },
     imageSide,
     noise(t, seed) {
       const B = t.length;

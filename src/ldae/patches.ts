@@ -1,5 +1,8 @@
 // Patchify / unpatchify with reshape + transpose only, so both are differentiable in tfjs.
-// Patch order is row-major over the patch grid; inside a patch the layout is [P, P, C].
+// Layout (every tokenizer, the PCA basis and the loss use it): tokens are row-major over the patch
+// grid, token n = (y / P) * (W / P) + (x / P); inside a patch the D = P*P*C numbers are [P, P, C]
+// row-major with the channel last, so pixel (y, x, c) of the image is entry
+// ((y % P) * P + (x % P)) * C + c of its token (the R, G, B of one pixel are adjacent).
 import * as tf from '@tensorflow/tfjs';
 
 /** images [B, H, W, C] -> patches [B, N, D] with N = (H/P)(W/P), D = P*P*C. */
@@ -16,7 +19,7 @@ export function patchify(images: tf.Tensor4D, P: number): tf.Tensor3D {
   );
 }
 
-/** patches [B, N, D] -> images [B, side, side, C] (square images, N = (side/P)^2). */
+/** patches [B, N, D] -> images [B, side, side, C] (square images, N = (side/P)^2, C = D / P^2). */
 export function unpatchify(patches: tf.Tensor3D, P: number, side: number): tf.Tensor4D {
   const [B, N, D] = patches.shape;
   const g = side / P;

@@ -32,6 +32,7 @@ export async function summarizeTokenizer(
   const [mse, kept] = await Promise.all([mseT.data(), keptT.data()]);
   const summary: TokenizerSummary = {
     kind: tokenizer.kind,
+    patchSize: tokenizer.patchSize,
     patchDim: tokenizer.patchDim,
     latentDim: tokenizer.latentDim,
     explainedVariance: tokenizer.explainedVariance(),

@@ -2,12 +2,17 @@
 // No tensors, no classes: these cross the worker boundary as they are.
 import type { DatasetId } from '../ldae/config';
 
-export interface DatasetMeta {
-  id: DatasetId;
-  name: string;
+/** The shape of every image of a dataset: [height, width, channels] (channel last, uint8 / float). */
+export interface ImageShape {
   height: number;
   width: number;
+  /** 1 (grey) or 3 (RGB). */
   channels: number;
+}
+
+export interface DatasetMeta extends ImageShape {
+  id: DatasetId;
+  name: string;
   classNames: string[];
   trainCount: number;
   testCount: number;

@@ -73,6 +73,8 @@ export interface Snapshot {
 
 export interface TokenizerSummary {
   kind: ExperimentConfig['tokenizer'];
+  patchSize: number;
+  /** D = P * P * C. */
   patchDim: number;
   latentDim: number;
   /** Cumulative explained variance for k = 1..D (PCA), or null when not defined. */

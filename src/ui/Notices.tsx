@@ -2,10 +2,9 @@ import { useState } from 'react';
 // Messages above the workspace: URL problems, engine errors (dismissible; the run stays paused and
 // everything collected is kept) and the offer to restart when knobs changed during a run.
 import { restartWithNewSettings } from './store/actions';
-import { changedKeys, useConfigStore } from './store/configStore';
+import { changedKeys, currentProblems, useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
 import { hasSession, useRunStore } from './store/runStore';
-import { configProblems } from '../ldae/config';
 
 export function Notices() {
   const urlProblems = useEngineStore((s) => s.urlProblems);
@@ -61,7 +60,7 @@ function RestartOffer() {
   if (!live || !runConfig) return null;
   const changed = changedKeys(config, runConfig).filter((k) => k !== 'backend');
   if (changed.length === 0) return null;
-  const invalid = configProblems(config).length > 0;
+  const invalid = currentProblems(config).length > 0;
   return (
     <div className="notice restart-offer" data-testid="restart-offer">
       <p>

@@ -60,7 +60,7 @@ describe('bench counters', () => {
 
   it('a training run gives a row with every contract key, one readback per metrics window and no drift', async () => {
     const before = tf.memory().numTensors;
-    const images = splitImages(data.train, 512);
+    const images = splitImages(data.train, data.meta, 512);
     try {
       const out = await benchTrainingStep({
         cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 },
@@ -95,7 +95,7 @@ describe('bench counters', () => {
   });
 
   it('skips a size that cannot fit the time budget and says why', async () => {
-    const images = splitImages(data.train, 256);
+    const images = splitImages(data.train, data.meta, 256);
     try {
       const out = await benchTrainingStep({
         cfg: { ...DEFAULT_CONFIG, modelSize: 'small', tokenizerSamples: 2000 },

@@ -116,7 +116,7 @@ describe('checkpoint of a trained model', () => {
   for (const tokenizer of ['pca', 'patch-ae'] as const) {
     it(`a model restored from the bytes gives identical features and loss (${tokenizer})`, async () => {
       const cfg = { ...base, tokenizer };
-      const train = splitImages(data.train, 256);
+      const train = splitImages(data.train, data.meta, 256);
       const images = train.slice(0, 8);
       const model = await trained(cfg, train);
       const bytes = checkpointToBytes(await checkpointOf(model, 4, { preset: 'ldae', trainImages: 256 }));
@@ -138,7 +138,7 @@ describe('checkpoint of a trained model', () => {
   }
 
   it('rejects wrong format, version, config and weights that do not fit, with one sentence each', async () => {
-    const train = splitImages(data.train, 128);
+    const train = splitImages(data.train, data.meta, 128);
     const model = await trained({ ...base, steps: 1 }, train);
     const ck = await checkpointOf(model, 1, { preset: 'ldae', trainImages: 128 });
     const withMeta = (patch: Record<string, string>) => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
 const micro: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', tokenizerSamples: 1000, batchSize: 8, steps: 100, warmupSteps: 2 };
 
 async function makeTrainer(cfg: ExperimentConfig) {
-  const train = splitImages(data.train, 64);
+  const train = splitImages(data.train, data.meta, 64);
   const { tokenizer } = await obtainTokenizer(cfg, train, null);
   const model = await buildModel(cfg, tokenizer, train);
   const trainer = new Trainer(model, train);

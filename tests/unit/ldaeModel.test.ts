@@ -12,7 +12,7 @@ let train: tf.Tensor4D;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 256);
+  train = splitImages(data.train, data.meta, 256);
 });
 
 const base: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', tokenizerSamples: 1000 };

@@ -45,3 +45,43 @@ describe('patchify / unpatchify', () => {
     img.dispose();
   });
 });
+
+describe('patchify / unpatchify in colour', () => {
+  it('round-trips [B, 32, 32, 3] for P = 2, 4, 8 and [B, 28, 28, 1] for P = 7', async () => {
+    const cases: [number, number, number[]][] = [
+      [32, 3, [2, 4, 8]],
+      [28, 1, [7]],
+    ];
+    for (const [side, C, sizes] of cases) {
+      const img = tf.randomUniform([2, side, side, C], 0, 1, 'float32', 7) as tf.Tensor4D;
+      for (const P of sizes) {
+        const patches = patchify(img, P);
+        expect(patches.shape).toEqual([2, (side / P) ** 2, P * P * C]);
+        const back = unpatchify(patches, P, side);
+        expect(back.shape).toEqual([2, side, side, C]);
+        expect((await back.sub(img).abs().max().data())[0]).toBe(0);
+        tf.dispose([patches, back]);
+      }
+      img.dispose();
+    }
+  });
+
+  it('puts pixel (y, x, c) at token (y/P)(W/P) + x/P, entry ((y%P) P + x%P) C + c', async () => {
+    const side = 32;
+    const P = 4;
+    const C = 3;
+    const data = new Float32Array(side * side * C);
+    const [y, x, c] = [5, 6, 2];
+    data[(y * side + x) * C + c] = 1;
+    const img = tf.tensor4d(data, [1, side, side, C]);
+    const patches = patchify(img, P);
+    const flat = (await patches.data()) as Float32Array;
+    const token = Math.floor(y / P) * (side / P) + Math.floor(x / P); // 9
+    const entry = ((y % P) * P + (x % P)) * C + c; // 20
+    expect([token, entry]).toEqual([9, 20]);
+    const D = P * P * C;
+    expect(flat[token * D + entry]).toBe(1);
+    expect(flat.reduce((a, b) => a + b, 0)).toBe(1);
+    tf.dispose([img, patches]);
+  });
+});

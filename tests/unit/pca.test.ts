@@ -17,8 +17,8 @@ const cfg: ExperimentConfig = { ...DEFAULT_CONFIG, patchSize: 7, latentDim: 8, t
 beforeAll(async () => {
   await tf.setBackend('cpu');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 20000);
-  heldOut = splitImages(data.test, 4000);
+  train = splitImages(data.train, data.meta, 20000);
+  heldOut = splitImages(data.test, data.meta, 4000);
   pca = await fitDataPca(cfg, train);
 });
 

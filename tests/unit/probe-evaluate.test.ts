@@ -40,7 +40,7 @@ function syntheticImages(count: number, seed: number): LabelledImages {
   return { images, labels, count };
 }
 
-const data = { train: syntheticImages(600, 1), test: syntheticImages(200, 2) };
+const data = { train: syntheticImages(600, 1), test: syntheticImages(200, 2), meta: { height: 28, width: 28, channels: 1 } };
 const cfg = { ...DEFAULT_CONFIG, probeTrainSize: 400, probeTestSize: 150 };
 const smallProbe = { seed: 1, extract: { batchSize: 64 }, linear: { steps: 100 } };
 

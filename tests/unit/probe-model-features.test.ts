@@ -20,7 +20,7 @@ let x: tf.Tensor4D;
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 256);
+  train = splitImages(data.train, data.meta, 256);
   x = train.slice([0, 0, 0, 0], [6, -1, -1, -1]);
 });
 

@@ -19,8 +19,8 @@ let vae: ConvVaeTokenizer;
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 5000);
-  heldOut = splitImages(data.test, 500);
+  train = splitImages(data.train, data.meta, 5000);
+  heldOut = splitImages(data.test, data.meta, 500);
   vae = await fitConvVaeTokenizer(cfg, train);
 });
 

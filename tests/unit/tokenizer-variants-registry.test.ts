@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
+import { syntheticColourDataset } from '../../src/data/syntheticColour';
 import { buildModel } from '../../src/ldae/build';
-import { DEFAULT_CONFIG, TOKENIZERS, effectiveLatentDim, type ExperimentConfig, type TokenizerKind } from '../../src/ldae/config';
+import { DEFAULT_CONFIG, TOKENIZERS, configProblems, effectiveLatentDim, type ExperimentConfig, type TokenizerKind } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
 import { applyPreset } from '../../src/ldae/presets';
 import { Trainer } from '../../src/ldae/trainer';
@@ -18,17 +19,22 @@ import { setupNodeBackend } from '../../src/node/backend';
 import { FileTokenizerCache } from '../../src/node/tokenizerCacheFile';
 
 let train: tf.Tensor4D;
+/** A generated 32x32x3 dataset (synthetic colour fields with edges, src/data/syntheticColour.ts). */
+let colourTrain: tf.Tensor4D;
 let cacheDir: string;
 
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 512);
+  train = splitImages(data.train, data.meta, 512);
+  const colour = syntheticColourDataset(256, 1);
+  colourTrain = splitImages(colour.train, colour.meta);
   cacheDir = mkdtempSync(path.join(tmpdir(), 'ldae-tokenizer-cache-'));
 });
 
 afterAll(() => {
   train.dispose();
+  colourTrain.dispose();
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
@@ -47,10 +53,12 @@ function configFor(tokenizer: TokenizerKind, preset = 'ldae'): ExperimentConfig 
   };
 }
 
+const GREY_28 = { height: 28, width: 28, channels: 1 };
+
 describe('tokenizer cache key', () => {
   it('changes with every field that changes the fitted tokenizer, and only with those', () => {
     const base = configFor('patch-vae');
-    const key = tokenizerCacheKey(base, 512);
+    const key = tokenizerCacheKey(base, 512, GREY_28);
     for (const change of [
       { dataset: 'mnist' },
       { patchSize: 4 },
@@ -62,21 +70,21 @@ describe('tokenizer cache key', () => {
       { tokenizerSteps: 41 },
       { vaeBeta: 0.01 },
     ] as Partial<ExperimentConfig>[]) {
-      expect(tokenizerCacheKey({ ...base, ...change }, 512)).not.toBe(key);
+      expect(tokenizerCacheKey({ ...base, ...change }, 512, GREY_28)).not.toBe(key);
     }
-    expect(tokenizerCacheKey(base, 513)).not.toBe(key);
+    expect(tokenizerCacheKey(base, 513, GREY_28)).not.toBe(key);
     const trainingOnly: ExperimentConfig = { ...base, lr: 0.5, steps: 7, modelSize: 'small' };
-    expect(tokenizerCacheKey(trainingOnly, 512)).toBe(key);
+    expect(tokenizerCacheKey(trainingOnly, 512, GREY_28)).toBe(key);
     // PCA ignores the learned tokenizers' knobs.
     const pca = configFor('pca');
-    expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512)).toBe(tokenizerCacheKey(pca, 512));
+    expect(tokenizerCacheKey({ ...pca, tokenizerSteps: 99, vaeBeta: 0.5 }, 512, GREY_28)).toBe(tokenizerCacheKey(pca, 512, GREY_28));
   });
 
   it('holds every field of TOKENIZER_FIELDS (the type asks for a changed value of each)', () => {
     const base = configFor('patch-vae');
     const changed: TokenizerFields = { dataset: 'mnist', patchSize: 4, latentDim: 16, tokenizer: 'conv-vae', seed: 2, latentScaling: 'none', tokenizerSamples: 3000, tokenizerSteps: 41, vaeBeta: 0.01 };
     for (const field of TOKENIZER_FIELDS) {
-      expect(tokenizerCacheKey({ ...base, [field]: changed[field] }, 512), field).not.toBe(tokenizerCacheKey(base, 512));
+      expect(tokenizerCacheKey({ ...base, [field]: changed[field] }, 512, GREY_28), field).not.toBe(tokenizerCacheKey(base, 512, GREY_28));
     }
   });
 });
@@ -109,7 +117,7 @@ describe.each(TOKENIZERS.map((k) => [k]))('%s tokenizer', (kind) => {
     expect(second.tokenizer.kind).toBe(kind);
 
     const x = train.slice(0, 4);
-    const d = effectiveLatentDim(cfg);
+    const d = effectiveLatentDim(cfg, 1);
     const z1 = first.tokenizer.encode(x);
     const z2 = second.tokenizer.encode(x);
     expect(z1.shape).toEqual([4, 16, d]);
@@ -122,11 +130,23 @@ describe.each(TOKENIZERS.map((k) => [k]))('%s tokenizer', (kind) => {
     second.tokenizer.dispose();
   });
 
-  it.each([['ldae'], ['dit-baseline']])('runs l-DAE training steps with the %s preset, finite loss, no leak', async (preset) => {
-    const cfg = configFor(kind, preset);
-    const { tokenizer } = await obtainTokenizerCached(cfg, train, new MemoryTokenizerCache());
-    const model = await buildModel(cfg, tokenizer, train);
-    const trainer = new Trainer(model, train);
+  it.each([
+    ['ldae', 'grey 28x28'],
+    ['dit-baseline', 'grey 28x28'],
+    ['ldae', 'colour 32x32x3'],
+    ['dit-baseline', 'colour 32x32x3'],
+  ])('runs l-DAE training steps with the %s preset on %s, finite loss, no leak', async (preset, images) => {
+    const colour = images.startsWith('colour');
+    // Colour: patch 8 (16 tokens, D = 192), as cheap as the grey cell.
+    const cfg = colour ? { ...configFor(kind, preset), patchSize: 8 } : configFor(kind, preset);
+    const x = colour ? colourTrain : train;
+    const [, height, width, channels] = x.shape;
+    expect(configProblems(cfg, { height, width, channels })).toEqual([]);
+    const { tokenizer } = await obtainTokenizerCached(cfg, x, new MemoryTokenizerCache());
+    const model = await buildModel(cfg, tokenizer, x);
+    expect(model.tokens).toBe(16);
+    expect(tokenizer.patchDim).toBe(colour ? 192 : 49);
+    const trainer = new Trainer(model, x);
     trainer.trainStep();
     const before = tf.memory().numTensors;
     trainer.trainStep();

@@ -24,8 +24,8 @@ let tensorsBefore = 0;
 beforeAll(async () => {
   await setupNodeBackend('wasm');
   const data = await loadDatasetNode('fashion-mnist');
-  train = splitImages(data.train, 5000);
-  heldOut = splitImages(data.test, 500);
+  train = splitImages(data.train, data.meta, 5000);
+  heldOut = splitImages(data.test, data.meta, 500);
   tensorsBefore = tf.memory().numTensors;
   ae = await fitPatchAeTokenizer(cfg, train, (p) => aeProgress.push(p));
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 async function makeTrainer(cfg: ExperimentConfig, images: number) {
-  const train = splitImages(data.train, images);
+  const train = splitImages(data.train, data.meta, images);
   const { tokenizer } = await obtainTokenizer(cfg, train, null);
   const model = await buildModel(cfg, tokenizer, train);
   const trainer = new Trainer(model, train);

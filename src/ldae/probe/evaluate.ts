@@ -90,12 +90,12 @@ async function runEvaluation(extract: FeatureExtractor, sets: ProbeSets, setting
   let trainFeatures: tf.Tensor2D | null = null;
   let testFeatures: tf.Tensor2D | null = null;
   try {
-    trainFeatures = await extractFeatures(extract, sets.train, {
+    trainFeatures = await extractFeatures(extract, sets.train, sets.shape, {
       ...settings.extract,
       set: 'train',
       onProgress: report && ((f) => report(trainShare * f)),
     });
-    testFeatures = await extractFeatures(extract, sets.test, {
+    testFeatures = await extractFeatures(extract, sets.test, sets.shape, {
       ...settings.extract,
       set: 'test',
       onProgress: report && ((f) => report(trainShare + (PHASES.features - trainShare) * f)),

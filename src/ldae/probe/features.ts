@@ -1,7 +1,7 @@
 // Probe features: the representation of every image, extracted in batches, then a
 // parameter-free BatchNorm (standardise with the probe-train statistics).
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_CHANNELS, IMAGE_SIDE } from '../config';
+import type { ImageShape } from '../../types/data';
 
 /** Which images a batch holds: the set's name and the index of its first image. */
 export interface FeatureBatch {
@@ -21,15 +21,13 @@ export interface LabelledImages {
 
 export interface ExtractOptions {
   batchSize: number;
-  side: number;
-  channels: number;
   /** Name of the set, passed on to the extractor (evaluateProbes: 'train' / 'test'). */
   set: string;
   /** Fraction of this extraction done, after every batch. */
   onProgress?: (fraction: number) => void;
 }
 
-export const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, side: IMAGE_SIDE, channels: IMAGE_CHANNELS, set: 'images' };
+export const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, set: 'images' };
 
 /** Parameter-free BatchNorm epsilon (the usual BatchNorm default). */
 export const BN_EPS = 1e-5;
@@ -40,19 +38,21 @@ export const pixelFeatures: FeatureExtractor = (images) => images.reshape([image
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Runs `extract` over all images in batches (each batch uploaded as uint8 -> [0,1] under
- * tf.tidy) and returns one [count, F] tensor that the caller disposes.
+ * Runs `extract` over all images (of `shape`, the dataset's) in batches (each batch uploaded as
+ * uint8 -> [0,1] under tf.tidy) and returns one [count, F] tensor that the caller disposes.
  * Yields to the event loop between batches so a worker can still hear commands.
  */
 export async function extractFeatures(
   extract: FeatureExtractor,
   set: LabelledImages,
+  shape: ImageShape,
   options: Partial<ExtractOptions> = {},
 ): Promise<tf.Tensor2D> {
-  const { batchSize, side, channels, set: setName, onProgress } = { ...DEFAULT_EXTRACT, ...options };
-  const pixelsPerImage = side * side * channels;
+  const { batchSize, set: setName, onProgress } = { ...DEFAULT_EXTRACT, ...options };
+  const { height, width, channels } = shape;
+  const pixelsPerImage = height * width * channels;
   if (set.images.length < set.count * pixelsPerImage) {
-    throw new Error(`extractFeatures: ${set.count} images of ${side}x${side}x${channels} need ${set.count * pixelsPerImage} bytes, got ${set.images.length}`);
+    throw new Error(`extractFeatures: ${set.count} images of ${height}x${width}x${channels} need ${set.count * pixelsPerImage} bytes, got ${set.images.length}`);
   }
   if (set.count === 0) throw new Error('extractFeatures: no images');
   const parts: tf.Tensor2D[] = [];
@@ -62,7 +62,7 @@ export async function extractFeatures(
       const pixels = set.images.subarray(start * pixelsPerImage, (start + n) * pixelsPerImage);
       parts.push(
         tf.tidy(() => {
-          const images = tf.tensor4d(pixels, [n, side, side, channels], 'float32').mul(1 / 255) as tf.Tensor4D;
+          const images = tf.tensor4d(pixels, [n, height, width, channels], 'float32').mul(1 / 255) as tf.Tensor4D;
           return extract(images, { set: setName, start });
         }),
       );

@@ -1,5 +1,6 @@
 // Seeded, stratified choice of the labelled images the probes use: the same probe-train
 // and probe-test images at every evaluation of a run (and for the baselines).
+import type { ImageShape } from '../../types/data';
 import type { LabelledImages } from './features';
 import { deriveSeed, permutation, rng } from '../random';
 
@@ -7,6 +8,8 @@ export interface ProbeSets {
   train: LabelledImages;
   test: LabelledImages;
   numClasses: number;
+  /** The images' shape (the dataset's meta). */
+  shape: ImageShape;
 }
 
 /**
@@ -45,9 +48,9 @@ export interface ProbeSplitSizes {
   seed: number;
 }
 
-/** Probe-train subset of the train split and probe-test subset of the held-out test split. */
+/** Probe-train subset of the train split and probe-test subset of the held-out test split; `data.meta` gives the image shape. */
 export function selectProbeSets(
-  data: { train: LabelledImages; test: LabelledImages },
+  data: { train: LabelledImages; test: LabelledImages; meta: ImageShape },
   sizes: ProbeSplitSizes,
   numClasses = 10,
 ): ProbeSets {
@@ -55,5 +58,6 @@ export function selectProbeSets(
     train: stratifiedSubset(data.train, sizes.probeTrainSize, deriveSeed(sizes.seed, 'probe-train'), numClasses),
     test: stratifiedSubset(data.test, sizes.probeTestSize, deriveSeed(sizes.seed, 'probe-test'), numClasses),
     numClasses,
+    shape: { height: data.meta.height, width: data.meta.width, channels: data.meta.channels },
   };
 }

@@ -68,7 +68,7 @@ export class LinearPatchTokenizer implements Tokenizer {
     });
   }
 
-  /** Decoder rows U_i (the pixel change of one unit of latent i), mapped to [0, 1] around 0.5 like the PCA eigen-patches. */
+  /** Decoder rows U_i (the pixel change of one unit of latent i) as [d, P, P, C], mapped to [0, 1] around 0.5 like the PCA eigen-patches (one scale per row, over all channels). */
   basisImages(): tf.Tensor4D {
     const P = this.patchSize;
     return tf.tidy(() => {

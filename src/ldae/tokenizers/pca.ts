@@ -107,7 +107,11 @@ export class PcaTokenizer implements Tokenizer {
     });
   }
 
-  /** The kept principal directions as [d, P, P, C] images, each mapped to [0, 1] around 0.5. */
+  /**
+   * The kept principal directions as [d, P, P, C] images, each mapped to [0, 1] around 0.5: one
+   * scale per basis vector (its largest |entry| over all pixels and channels -> 0 or 1), so a colour
+   * basis vector shows as an RGB patch where mid-grey is 0 and hue is the sign/mix of the channels.
+   */
   basisImages(): tf.Tensor4D {
     return tf.tidy(() => {
       const P = this.patchSize;

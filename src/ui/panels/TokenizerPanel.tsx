@@ -1,13 +1,14 @@
 // Tokenizer, Patch size and the paper's key knob, Latent dimension, with live readouts
 // (D, variance kept, reconstruction PSNR) and before/after reconstructions from a preview fit.
 import { useEffect } from 'react';
-import { IMAGE_SIDE, patchDim, type TokenizerKind } from '../../ldae/config';
+import { patchDim, patchSizeChoices, type TokenizerKind } from '../../ldae/config';
 import { TOKENIZER_FIELDS } from '../../ldae/tokenizers/fields';
+import type { ImageShape } from '../../types/data';
 import { Field, describedBy } from '../controls/Field';
 import { SelectKnob, SliderKnob } from '../controls/knobs';
 import { requestTokenizerPreview, tokenizerDisplayKey } from '../store/actions';
 import { useConfigStore } from '../store/configStore';
-import { useEngineStore } from '../store/engineStore';
+import { useDatasetShape, useEngineStore } from '../store/engineStore';
 import { setKnob, useKnob } from '../store/hooks';
 import { useTokenizerStore } from '../store/tokenizerStore';
 import { FloatImageCanvas } from '../visualizer/FloatImageCanvas';
@@ -19,20 +20,26 @@ const TOKENIZER_OPTIONS: { value: TokenizerKind; label: string }[] = [
   { value: 'patch-vae', label: 'patch-wise VAE' },
   { value: 'conv-vae', label: 'conv VAE' },
 ];
-const PATCH_SIZES = [1, 2, 4, 7, 14, 28].filter((p) => IMAGE_SIDE % p === 0);
 /** Tokenizers cheap enough to refit on every slider move (no gradient training). */
 const LIVE_PREVIEW: TokenizerKind[] = ['pca', 'pixel'];
 
-function PatchSizeSelect() {
+/** Only patch sizes that tile the current dataset's side; the current value too when it is valid but not usual (e.g. 1 from the URL). */
+function PatchSizeSelect({ shape }: { shape: ImageShape | null }) {
   const { value, changed, problems } = useKnob('patchSize');
   const id = 'knob-patchSize';
-  const why = `D = P×P = ${value * value} values per patch; the image becomes ${(IMAGE_SIDE / value) ** 2} tokens. The paper uses 16×16×3 = 768 on ImageNet; 4–7 px patches keep that ratio at 28×28.`;
+  const side = shape?.height ?? null;
+  const C = shape?.channels ?? 1;
+  const sizes = side === null ? [value] : [...new Set([...patchSizeChoices(side), ...(side % value === 0 ? [value] : [])])].sort((a, b) => a - b);
+  const tokens = (p: number) => (side !== null && side % p === 0 ? `${(side / p) ** 2} tokens` : 'tokens once the dataset is loaded');
+  const why =
+    `D = P×P×C = ${value * value * C} values per patch; the image becomes ${tokens(value)}. The paper uses 16×16×3 = 768 on ImageNet (196 tokens); ` +
+    (side === 32 ? '4 or 8 px patches keep that ratio at 32×32.' : '4–7 px patches keep that ratio at 28×28.');
   return (
     <Field id={id} label="Patch size" why={why} problems={problems} changed={changed}>
       <select id={id} value={value} aria-describedby={describedBy(id, why, problems)} onChange={(e) => setKnob('patchSize', Number(e.target.value))}>
-        {PATCH_SIZES.map((p) => (
+        {sizes.map((p) => (
           <option key={p} value={p}>
-            {p}×{p} ({(IMAGE_SIDE / p) ** 2} tokens)
+            {p}×{p} ({tokens(p)})
           </option>
         ))}
       </select>
@@ -45,10 +52,11 @@ export function TokenizerPanel() {
   const datasetReady = useEngineStore((s) => s.dataset.meta?.id === config.dataset && s.dataset.progress === null);
   const summary = useTokenizerStore((s) => s.summary);
   const pendingKey = useTokenizerStore((s) => s.pendingKey);
-  const D = patchDim(config);
+  const shape = useDatasetShape(config.dataset);
+  const D = patchDim(config, shape?.channels ?? 1);
   const live = LIVE_PREVIEW.includes(config.tokenizer);
   const wantedKey = tokenizerDisplayKey(config);
-  const shownKey = summary ? tokenizerDisplayKey({ tokenizer: summary.kind, patchSize: Math.round(Math.sqrt(summary.patchDim)), latentDim: summary.latentDim }) : null;
+  const shownKey = summary ? tokenizerDisplayKey({ tokenizer: summary.kind, patchSize: summary.patchSize, latentDim: summary.latentDim }) : null;
   const stale = summary !== null && shownKey !== wantedKey && !(config.tokenizer === 'pixel' && summary.kind === 'pixel' && summary.patchDim === D);
 
   const fitKey = JSON.stringify(TOKENIZER_FIELDS.map((f) => config[f]));
@@ -75,7 +83,7 @@ export function TokenizerPanel() {
         options={TOKENIZER_OPTIONS}
         why="Paper: which tokenizer matters little (PCA 65.1, AE 64.7, VAE 64.9 at d = 32); PCA needs no training, one eigendecomposition of patch covariance."
       />
-      <PatchSizeSelect />
+      <PatchSizeSelect shape={shape} />
       <SliderKnob
         field="latentDim"
         label="Latent dimension"

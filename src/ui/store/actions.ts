@@ -1,7 +1,7 @@
 // What the UI asks of the engine. Every command goes through here so that the stores stay
 // consistent with what was sent (a new run clears the old series, a snapshot is in flight, ...).
-import { configProblems, type ExperimentConfig } from '../../ldae/config';
-import { useConfigStore } from './configStore';
+import type { ExperimentConfig } from '../../ldae/config';
+import { currentProblems, useConfigStore } from './configStore';
 import { useEngineStore } from './engineStore';
 import { clearMetrics } from './metricsStore';
 import { hasSession, initialRun, useRunStore } from './runStore';
@@ -19,7 +19,7 @@ const send = (...args: Parameters<ReturnType<typeof useEngineStore.getState>['se
 
 export function canStart(cfg: ExperimentConfig): boolean {
   const engine = useEngineStore.getState();
-  return configProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null;
+  return currentProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null;
 }
 
 export function startTraining(): void {

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import { configProblems, configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
 import { applyPreset, getPreset, type PresetId } from '../../ldae/presets';
+import { loadedShape } from './engineStore';
 
 export interface ConfigState {
   config: ExperimentConfig;
@@ -19,10 +20,15 @@ export const useConfigStore = create<ConfigState>()((set) => ({
   choosePreset: (id) => set((s) => ({ config: applyPreset(s.config, getPreset(id).id), chosenPreset: id })),
 }));
 
+/** configProblems against the loaded dataset's image shape (when it is cfg.dataset). */
+export function currentProblems(cfg: ExperimentConfig) {
+  return configProblems(cfg, loadedShape(cfg.dataset));
+}
+
 /** Problems of a config keyed by field (a field may have several). */
 export function problemsByField(cfg: ExperimentConfig): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const p of configProblems(cfg)) map.set(p.field, [...(map.get(p.field) ?? []), p.message]);
+  for (const p of currentProblems(cfg)) map.set(p.field, [...(map.get(p.field) ?? []), p.message]);
   return map;
 }
 

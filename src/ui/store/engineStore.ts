@@ -1,9 +1,9 @@
 // Engine-level UI state: backend, dataset, errors and the log. The UI never touches tensors;
 // it only sends commands (see ./events.ts for how engine events reach every store).
 import { create } from 'zustand';
-import type { BackendChoice, DatasetId } from '../../ldae/config';
+import { builtinDatasetShape, type BackendChoice, type DatasetId } from '../../ldae/config';
 import type { EngineCommand } from '../../engine/protocol';
-import type { DatasetMeta, ImageGrid } from '../../types/data';
+import type { DatasetMeta, ImageGrid, ImageShape } from '../../types/data';
 import type { AdapterInfo, BackendName } from '../../types/run';
 
 export interface BackendStatus {
@@ -86,4 +86,16 @@ export function addError(message: string, where: string, fatal: boolean): void {
     errors: [...s.errors, error].slice(-MAX_LOG),
     dataset: where === 'loadDataset' ? { ...s.dataset, progress: null, error: message } : s.dataset,
   }));
+}
+
+/** The loaded dataset's meta when it is `dataset`, else undefined (configProblems then uses the built-in shape, if any). */
+export function loadedShape(dataset: string): ImageShape | undefined {
+  const meta = useEngineStore.getState().dataset.meta;
+  return meta && meta.id === dataset ? meta : undefined;
+}
+
+/** The image shape of `dataset` as far as the UI knows it: the loaded meta, the built-in shape, or null (not loaded yet). */
+export function useDatasetShape(dataset: string): ImageShape | null {
+  const meta = useEngineStore((s) => s.dataset.meta);
+  return meta && meta.id === dataset ? meta : builtinDatasetShape(dataset);
 }

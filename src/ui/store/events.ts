@@ -1,5 +1,7 @@
 // Routes every engine event to the store slice it concerns, and connects the engine client.
-import type { BackendChoice, DatasetId, ExperimentConfig } from '../../ldae/config';
+import { BUILTIN_DATASET_SHAPES, type BackendChoice, type DatasetId, type ExperimentConfig } from '../../ldae/config';
+import { configForShape } from '../../ldae/colourDefaults';
+import type { ImageShape } from '../../types/data';
 import type { EngineClient } from '../../engine/client';
 import type { EngineEvent } from '../../engine/protocol';
 import { previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
@@ -11,6 +13,8 @@ import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
 let pendingRun: Partial<RunStoreState> | null = null;
+/** Shape of the dataset loaded last (the defaults were made for grey 28x28 before any). */
+let lastShape: ImageShape = BUILTIN_DATASET_SHAPES['fashion-mnist'];
 let runTimer: ReturnType<typeof setTimeout> | null = null;
 
 function flushRun(): void {
@@ -35,11 +39,17 @@ function onEvent(e: EngineEvent): void {
         s.dataset.id === e.dataset ? { dataset: { ...s.dataset, progress: { loadedBytes: e.loadedBytes, totalBytes: e.totalBytes } } } : s,
       );
       return;
-    case 'datasetLoaded':
+    case 'datasetLoaded': {
       useEngineStore.setState((s) => ({
         dataset: { ...s.dataset, id: e.meta.id, meta: e.meta, samples: e.samples, progress: null, error: null, readyAtMs: performance.now() },
       }));
+      // A new image shape (e.g. 32x32x3) gets its patch size and d (colourDefaults) unless the user chose valid ones.
+      const { config, setConfig } = useConfigStore.getState();
+      const next = configForShape(config, lastShape, e.meta);
+      lastShape = { height: e.meta.height, width: e.meta.width, channels: e.meta.channels };
+      if (next !== config) setConfig({ patchSize: next.patchSize, latentDim: next.latentDim });
       return;
+    }
     case 'state':
       // Step-only updates (one per metrics flush) are batched like the charts.
       if (e.state === useRunStore.getState().state && e.state === 'running') {

@@ -1,6 +1,7 @@
 // Small selectors shared by panels.
 import type { ExperimentConfig } from '../../ldae/config';
 import { problemsByField, useConfigStore } from './configStore';
+import { useEngineStore } from './engineStore';
 import { hasSession, useRunStore } from './runStore';
 
 /** The draft value of a knob, whether it differs from the running experiment, and its problems. */
@@ -9,6 +10,7 @@ export function useKnob<K extends keyof ExperimentConfig>(field: K) {
   const config = useConfigStore((s) => s.config);
   const runValue = useRunStore((s) => (s.runConfig ? s.runConfig[field] : undefined));
   const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
+  useEngineStore((s) => s.dataset.meta); // the shape checks depend on the loaded dataset: re-render when it changes
   const problems = problemsByField(config).get(field) ?? [];
   return { value, changed: live && runValue !== undefined && runValue !== value, problems };
 }

@@ -1,4 +1,7 @@
 // The tokenizer's basis images (eigen-patches for PCA) and its explained-variance spectrum with d marked.
+// Basis images arrive as [K, P, P, C] in [0, 1] (tokenizer.basisImages): each basis vector is scaled by
+// its own largest |entry| over all pixels and channels and shifted so 0 is mid-grey; a colour vector
+// is drawn as that RGB patch (drawImages), so its hue shows how it mixes the channels.
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTokenizerStore } from '../store/tokenizerStore';
 import { FloatImageCanvas } from './FloatImageCanvas';

@@ -19,8 +19,8 @@ export async function obtainTokenizerCached(
   cache: TokenizerCache,
   onProgress?: (p: TokenizerFitProgress) => void,
 ): Promise<CachedTokenizer> {
-  const [count, side] = trainImages.shape;
-  const key = tokenizerCacheKey(cfg, count, side);
+  const [count, height, width, channels] = trainImages.shape;
+  const key = tokenizerCacheKey(cfg, count, { height, width, channels });
   const hit = await cache.get(key).catch(() => null);
   if (hit && hit.kind === cfg.tokenizer) {
     try {
