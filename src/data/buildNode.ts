@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { DatasetId } from '../ldae/config';
+import type { BuiltinDatasetId as DatasetId } from '../ldae/config';
 import { ASSET_FORMAT_VERSION, decodeAsset, encodeAsset, type AssetHeader } from './format';
 import { DATASET_INFO } from './registry';
 import { gatherSplit, stratifiedSplit } from './split';

@@ -93,6 +93,7 @@ export function decodeAsset(bytes: Uint8Array): DecodedAsset {
 
 /** A decoded asset as the engine sees it, with how it arrived (bytes on the wire, decode time). */
 export function toLoadedDataset({ header, train, test }: DecodedAsset, transferBytes: number, decodeMs: number): LoadedDataset {
-  const { id, name, height, width, channels, classNames, trainCount, testCount } = header;
-  return { meta: { id, name, height, width, channels, classNames, trainCount, testCount, transferBytes, decodeMs }, train, test };
+  const { id, name, height, width, channels, classNames, trainCount, testCount, imported } = header;
+  const meta = { id, name, height, width, channels, classNames, trainCount, testCount, transferBytes, decodeMs };
+  return { meta: imported ? { ...meta, imported } : meta, train, test };
 }

@@ -1,7 +1,7 @@
 // Browser (page or worker): fetches data/<id>.gz.bin from our own origin with byte progress,
 // gunzips it with DecompressionStream as it arrives and decodes it. Measures transfer bytes and
 // the decode time after the last byte arrived.
-import type { DatasetId } from '../ldae/config';
+import type { BuiltinDatasetId as DatasetId } from '../ldae/config';
 import { decodeAsset, hasAssetMagic, toLoadedDataset } from './format';
 import { assetPath } from './registry';
 import type { LoadedDataset } from '../types/data';

@@ -1,5 +1,5 @@
 // The embedded datasets: ids, display names, class names, asset files and split sizes.
-import type { DatasetId } from '../ldae/config';
+import type { BuiltinDatasetId as DatasetId } from '../ldae/config';
 
 export interface DatasetInfo {
   id: DatasetId;

@@ -1,7 +1,7 @@
 // The engine worker: hosts tfjs, chooses the backend, loads the dataset and hands training
 // commands to the training runner. Talks to the UI only through protocol.ts messages.
 // Every exception becomes an `error` event; the worker never dies silently.
-import type { DatasetId } from '../ldae/config';
+import { isBuiltinDatasetId, type DatasetId } from '../ldae/config';
 import { loadDatasetBrowser } from '../data/loadBrowser';
 import { sampleGrid } from '../data/split';
 import type { LoadedDataset } from '../types/data';
@@ -69,6 +69,7 @@ async function loadDataset(id: DatasetId): Promise<void> {
   runner = null;
   dataset = null;
   let lastPost = 0;
+  if (!isBuiltinDatasetId(id)) throw new Error(`${id} is an imported dataset; imported datasets are not stored in this browser`);
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
   const loaded = await loadDatasetBrowser(id, baseUrl, (loadedBytes, totalBytes) => {
     const now = performance.now();

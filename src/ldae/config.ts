@@ -2,8 +2,22 @@
 // all read and write this object (see ../../../shared/ldae-notes.md for the knobs).
 import type { ImageShape } from '../types/data';
 
+/** The built-in (embedded) datasets. */
 export const DATASETS = ['fashion-mnist', 'mnist'] as const;
-export type DatasetId = (typeof DATASETS)[number];
+export type BuiltinDatasetId = (typeof DATASETS)[number];
+/** A dataset the user imported (an image folder, a CIFAR-10 archive): `import:<name>-<8 hex digits of its content>`. */
+export type ImportedDatasetId = `import:${string}`;
+export type DatasetId = BuiltinDatasetId | ImportedDatasetId;
+
+const IMPORTED_DATASET_PATTERN = /^import:[a-z0-9][a-z0-9-]{0,40}-[0-9a-f]{8}$/;
+
+export function isBuiltinDatasetId(value: string): value is BuiltinDatasetId {
+  return (DATASETS as readonly string[]).includes(value);
+}
+
+export function isImportedDatasetId(value: string): value is ImportedDatasetId {
+  return IMPORTED_DATASET_PATTERN.test(value);
+}
 
 export const TOKENIZERS = ['pca', 'pixel', 'patch-ae', 'patch-vae', 'conv-vae'] as const;
 export type TokenizerKind = (typeof TOKENIZERS)[number];
@@ -175,9 +189,13 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
 };
 
 type NumField = { [K in keyof ExperimentConfig]: ExperimentConfig[K] extends number ? K : never }[keyof ExperimentConfig];
-type EnumField = {
-  [K in keyof ExperimentConfig]: ExperimentConfig[K] extends string ? K : never;
-}[keyof ExperimentConfig];
+/** The string fields with a fixed list of values (dataset is open: built-in or imported, checked apart). */
+type EnumField = Exclude<
+  {
+    [K in keyof ExperimentConfig]: ExperimentConfig[K] extends string ? K : never;
+  }[keyof ExperimentConfig],
+  'dataset'
+>;
 type BoolField = { [K in keyof ExperimentConfig]: ExperimentConfig[K] extends boolean ? K : never }[keyof ExperimentConfig];
 
 export interface NumRange {
@@ -218,7 +236,6 @@ export const NUMERIC_RANGES: Record<NumField, NumRange> = {
 };
 
 export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
-  dataset: DATASETS,
   tokenizer: TOKENIZERS,
   latentScaling: LATENT_SCALINGS,
   schedule: SCHEDULES,
@@ -234,14 +251,14 @@ export const ENUM_VALUES: Record<EnumField, readonly string[]> = {
 export const BOOLEAN_FIELDS: readonly BoolField[] = ['singleLevel', 'inputScaling', 'tConditioning', 'augmentFlip', 'probeNoise'];
 
 /** Image shape of each built-in dataset; imported datasets bring theirs in their DatasetMeta. */
-export const BUILTIN_DATASET_SHAPES: Record<'fashion-mnist' | 'mnist', ImageShape> = {
+export const BUILTIN_DATASET_SHAPES: Record<BuiltinDatasetId, ImageShape> = {
   'fashion-mnist': { height: 28, width: 28, channels: 1 },
   mnist: { height: 28, width: 28, channels: 1 },
 };
 
 /** The shape of cfg.dataset when it is a built-in dataset, else null (known only once it is loaded). */
 export function builtinDatasetShape(dataset: string): ImageShape | null {
-  return Object.prototype.hasOwnProperty.call(BUILTIN_DATASET_SHAPES, dataset) ? BUILTIN_DATASET_SHAPES[dataset as keyof typeof BUILTIN_DATASET_SHAPES] : null;
+  return isBuiltinDatasetId(dataset) ? BUILTIN_DATASET_SHAPES[dataset] : null;
 }
 
 /** D = P * P * C: the numbers in one patch. */
@@ -301,6 +318,9 @@ export function configProblems(cfg: ExperimentConfig, shape?: ImageShape): Confi
     if (!allowed.includes(cfg[field] as string)) {
       problems.push(new ConfigError(field, `${field} must be one of ${allowed.join(' | ')}, got ${String(cfg[field])}`));
     }
+  }
+  if (typeof cfg.dataset !== 'string' || !(isBuiltinDatasetId(cfg.dataset) || isImportedDatasetId(cfg.dataset))) {
+    problems.push(new ConfigError('dataset', `dataset must be one of ${DATASETS.join(' | ')} or an imported dataset (import:<name>-<8 hex digits>), got ${String(cfg.dataset)}`));
   }
   for (const field of BOOLEAN_FIELDS) {
     if (typeof cfg[field] !== 'boolean') problems.push(new ConfigError(field, `${field} must be true or false, got ${String(cfg[field])}`));

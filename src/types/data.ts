@@ -10,6 +10,24 @@ export interface ImageShape {
   channels: number;
 }
 
+/** How an imported dataset was made from the user's files (src/data/import). */
+export interface ImportReport {
+  kind: 'image-folder' | 'cifar-10';
+  /** The folder, zip or archive the images came from (its name, no directories). */
+  source: string;
+  /** Files left out: not images, unreadable or corrupt images, outside a class folder. */
+  skipped: number;
+  /** The first few of them, each with why. */
+  skippedFiles: string[];
+  /** Images whose size was not side x side (centre-cropped to a square and resampled). */
+  resized: number;
+  /** Everything the user should know: few images in a class, mixed sizes, the cap, ... */
+  warnings: string[];
+  /** Bytes of the chosen files and wall time of the import. */
+  inputBytes: number;
+  importMs: number;
+}
+
 export interface DatasetMeta extends ImageShape {
   id: DatasetId;
   name: string;
@@ -19,6 +37,8 @@ export interface DatasetMeta extends ImageShape {
   /** Bytes transferred for the asset and time to decode it after arrival. */
   transferBytes: number;
   decodeMs: number;
+  /** Only for imported datasets: how the import went. */
+  imported?: ImportReport;
 }
 
 /** A small grid of images for display: uint8 pixels, row-major [count, height, width, channels]. */

@@ -1,9 +1,13 @@
-import { DATASETS, type DatasetId } from '../ldae/config';
+import { DATASETS, isBuiltinDatasetId, type DatasetId } from '../ldae/config';
 import { DATASET_INFO } from '../data/registry';
 import { ImageGridCanvas } from './ImageGridCanvas';
 import { useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
 import { hasSession, useRunStore } from './store/runStore';
+
+function datasetName(id: DatasetId): string {
+  return isBuiltinDatasetId(id) ? DATASET_INFO[id].name : id;
+}
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -41,7 +45,7 @@ export function DatasetPanel() {
       {progress && (
         <div className="dataset-progress">
           <progress
-            aria-label={`Loading ${DATASET_INFO[dataset.id].name}`}
+            aria-label={`Loading ${datasetName(dataset.id)}`}
             max={progress.totalBytes ?? undefined}
             value={progress.totalBytes ? progress.loadedBytes : undefined}
           />{' '}
@@ -51,7 +55,7 @@ export function DatasetPanel() {
       )}
       {error && (
         <div role="alert" className="error">
-          Could not load {DATASET_INFO[dataset.id].name}: {error}{' '}
+          Could not load {datasetName(dataset.id)}: {error}{' '}
           <button type="button" onClick={retry}>
             Retry
           </button>
