@@ -26,7 +26,7 @@ export interface CliOptions {
 export class CliError extends Error {}
 
 export const USAGE = `usage: npm run experiment -- [--preset ${PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
-       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist] [--train-images N] [--probe-every K] [--set key=value ...]
+       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist | --data PATH] [--train-images N] [--probe-every K] [--set key=value ...]
 Streams one JSON object per line (metrics; a probe line every K steps, 0 = only at the end), then a summary line
 with the final probe and the raw-pixel / random-init baselines (cached in .cache/baselines).`;
 
@@ -104,7 +104,8 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
     }
   }
   config = { ...config, backend };
-  const problems = configProblems(config);
+  // With --data the image shape is known only once the files are imported (checked again then).
+  const problems = configProblems(config, '--data' in extra ? null : undefined);
   if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
   return { preset, config, backend, trainImages, help, extra, extraAll, sets, presetGiven, trainImagesGiven };
 }

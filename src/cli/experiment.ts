@@ -1,8 +1,8 @@
 // `npm run experiment -- --preset ldae --steps 300 --backend wasm --seed 1 [--set key=value ...]`
 // One JSON object per line on stdout; a one-line message and exit code 2 on bad arguments or a bad
-// checkpoint. Also: --sweep tokenizers, --sweep key=v1,v2 (generic), --save-checkpoint FILE and
-// --probe-only FILE.
-import { configProblems, type DatasetId } from '../ldae/config';
+// checkpoint. Also: --sweep tokenizers, --sweep key=v1,v2 (generic), --save-checkpoint FILE,
+// --probe-only FILE and --data PATH (your own images).
+import { configProblems, isImportedDatasetId, type DatasetId } from '../ldae/config';
 import { CheckpointError } from '../ldae/checkpoint/checkpoint';
 import { loadDatasetNode } from '../data/loadNode';
 import type { LoadedDataset } from '../types/data';
@@ -11,6 +11,7 @@ import { readCheckpointFile, type CheckpointFile } from '../node/checkpointFile'
 import { FileSweepCellCache } from '../node/sweepCellCacheFile';
 import { DEFAULT_TOKENIZER_CACHE_DIR, FileTokenizerCache } from '../node/tokenizerCacheFile';
 import { CliError, USAGE, parseArgs, type CliOptions } from './args';
+import { DATA_FLAGS, DATA_USAGE, configForImported, importLine, loadDataRequest, parseDataRequest } from './datasetFlags';
 import { runGridSweep, type GridRunner } from './gridSweep';
 import { GRID_SWEEP_USAGE, planGrid, type GridSweepOptions } from './gridSweepArgs';
 import { checkProbeOnlyFlags, probeCheckpoint, probeOnlyConfig, rejectTrainingFields } from './probeOnly';
@@ -27,13 +28,18 @@ Probe-only: load a checkpoint, run the probes and baselines on it (no training);
 
 const emit: Emit = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
-/** The backend (set up once) and the datasets, loaded only when a run needs them (a fully cached sweep needs none). */
-function lazyRuntime(backendName: CliOptions['backend']) {
+/**
+ * The backend (set up once) and the datasets, loaded only when a run needs them (a fully cached
+ * sweep needs none); `imported` is the dataset --data gave, the only imported one there is.
+ */
+function lazyRuntime(backendName: CliOptions['backend'], imported: LoadedDataset | null) {
   let backend: Promise<string> | null = null;
   const datasets = new Map<DatasetId, Promise<LoadedDataset>>();
+  if (imported) datasets.set(imported.meta.id, Promise.resolve(imported));
   return {
     backend: () => (backend ??= setupNodeBackend(backendName)),
     data: (id: DatasetId) => {
+      if (isImportedDatasetId(id) && !datasets.has(id)) throw new CliError(`${id} is an imported dataset: give its files with --data PATH`);
       if (!datasets.has(id)) datasets.set(id, loadDatasetNode(id));
       return datasets.get(id)!;
     },
@@ -41,22 +47,27 @@ function lazyRuntime(backendName: CliOptions['backend']) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const opts = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS]);
-  const sweep = parseSweepRequest(opts);
-  if (opts.help) {
-    process.stdout.write([USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE].join('\n') + '\n');
+  const parsed = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS, ...DATA_FLAGS]);
+  if (parsed.help) {
+    process.stdout.write([USAGE, DATA_USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE].join('\n') + '\n');
     return 0;
   }
+  const dataRequest = parseDataRequest(parsed);
+  const probeOnly = parsed.extra['--probe-only'];
+  // Import first: a bad folder or archive is reported before any backend is set up.
+  const imported = dataRequest ? await loadDataRequest(dataRequest) : null;
+  if (imported) emit(importLine(imported.meta));
+  const opts = imported && probeOnly === undefined ? { ...parsed, config: configForImported(parsed, imported.meta) } : parsed;
+  const sweep = parseSweepRequest(opts);
   const saveCheckpoint = opts.extra['--save-checkpoint'];
-  const probeOnly = opts.extra['--probe-only'];
   if (saveCheckpoint !== undefined && sweep) throw new CliError('--save-checkpoint works with a single run, not with --sweep');
-  if (probeOnly !== undefined) return runProbeOnly(opts, probeOnly, sweep);
+  if (probeOnly !== undefined) return runProbeOnly(opts, probeOnly, sweep, imported);
 
-  const runtime = lazyRuntime(opts.backend);
+  const runtime = lazyRuntime(opts.backend, imported);
   // .cache/tokenizers, or LDAE_TOKENIZER_CACHE_DIR (tests use a fresh one).
   const tokenizerCache = new FileTokenizerCache(process.env.LDAE_TOKENIZER_CACHE_DIR || DEFAULT_TOKENIZER_CACHE_DIR);
   if (sweep?.kind === 'grid') {
-    const cells = planGrid(sweep, opts.config);
+    const cells = planGrid(sweep, opts.config, imported?.meta);
     const runner: GridRunner = {
       mode: 'train',
       backend: opts.backend,
@@ -87,14 +98,17 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function runProbeOnly(opts: CliOptions, file: string, sweep: ReturnType<typeof parseSweepRequest>): Promise<number> {
+async function runProbeOnly(opts: CliOptions, file: string, sweep: ReturnType<typeof parseSweepRequest>, imported: LoadedDataset | null): Promise<number> {
   checkProbeOnlyFlags(opts);
   if (sweep?.kind === 'tokenizers') throw new CliError('--sweep tokenizers trains a model per cell: it cannot be used with --probe-only');
   if (sweep?.seeds) throw new CliError('--probe-only: --seeds would change the training seed; the checkpoint has one model');
   const ck: CheckpointFile = await readCheckpointFile(file);
   const stored = ck.checkpoint.config;
   const config = probeOnlyConfig(stored, opts.sets, opts.backend);
-  const runtime = lazyRuntime(opts.backend);
+  if (imported && imported.meta.id !== stored.dataset) {
+    throw new CliError(`--probe-only: ${file} was trained on ${stored.dataset}; --data gives ${imported.meta.id} (other images, size or colour)`);
+  }
+  const runtime = lazyRuntime(opts.backend, imported);
   const probe = async (cfg: typeof config, lineEmit: Emit) =>
     probeCheckpoint(ck.checkpoint, file, cfg, await runtime.data(cfg.dataset), await runtime.backend(), lineEmit);
   if (sweep) {
@@ -103,7 +117,7 @@ async function runProbeOnly(opts: CliOptions, file: string, sweep: ReturnType<ty
       stored,
       '--sweep',
     );
-    const cells = planGrid(sweep, config);
+    const cells = planGrid(sweep, config, imported?.meta);
     const runner: GridRunner = { mode: 'probe-only', backend: opts.backend, trainImages: ck.checkpoint.trainImages, keyParts: { checkpoint: ck.sha256 }, run: (cfg) => probe(cfg, () => {}) };
     const setup = { preset: ck.checkpoint.preset, dataset: stored.dataset, backend: opts.backend, checkpoint: { file, step: ck.checkpoint.step } };
     return finishGrid(sweep, await runGridSweep(sweep, cells, runner, new FileSweepCellCache(), setup, emit));

@@ -3,6 +3,7 @@
 // seed) is validated with configProblems before anything runs: a bad key, value or combination is
 // one CliError naming it.
 import path from 'node:path';
+import type { ImageShape } from '../types/data';
 import { DEFAULT_CONFIG, NUMERIC_RANGES, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
 import { CliError } from './args';
 
@@ -83,10 +84,10 @@ export function parseGridSweep(specs: readonly string[], extra: Record<string, s
 }
 
 /** Every cell, first axis outermost, seeds innermost; CliError for the first value or combination the config rejects. */
-export function planGrid(sweep: Pick<GridSweepOptions, 'axes' | 'seeds'>, base: ExperimentConfig): GridCell[] {
+export function planGrid(sweep: Pick<GridSweepOptions, 'axes' | 'seeds'>, base: ExperimentConfig, shape?: ImageShape): GridCell[] {
   for (const axis of sweep.axes) {
     for (const v of axis.values) {
-      const problem = configProblems({ ...base, [axis.key]: v }).find((p) => p.field === axis.key);
+      const problem = configProblems({ ...base, [axis.key]: v }, shape).find((p) => p.field === axis.key);
       if (problem) throw new CliError(`--sweep ${axis.key}=${String(v)}: ${problem.message}`);
     }
   }
@@ -96,7 +97,7 @@ export function planGrid(sweep: Pick<GridSweepOptions, 'axes' | 'seeds'>, base: 
   return combos.flatMap((values) =>
     seeds.map((s) => {
       const config: ExperimentConfig = { ...base, ...values, ...(s === null ? {} : { seed: s }) };
-      const problems = configProblems(config);
+      const problems = configProblems(config, shape);
       if (problems.length > 0) {
         const where = Object.entries(values).map(([k, v]) => `${k}=${String(v)}`).join(', ');
         throw new CliError(`--sweep cell ${where}${s === null ? '' : ` (seed ${s})`}: ${problems.map((p) => p.message).join('; ')}`);

@@ -3,6 +3,7 @@
 // the run's model before its first step, which is what the random-init baseline measures.
 import type { LoadedDataset } from '../types/data';
 import { CheckpointError, buildCheckpointModel, loadWeights, weightMismatch, type Checkpoint } from '../ldae/checkpoint/checkpoint';
+import { datasetBlock } from './datasetFlags';
 import { DEFAULT_CONFIG, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
 import { CliError, type CliOptions } from './args';
@@ -83,6 +84,7 @@ export async function probeCheckpoint(
       checkpoint: { file, step: ck.step },
       preset: ck.preset,
       config: cfg,
+      dataset: datasetBlock(data.meta),
       backend,
       steps: ck.step,
       params: model.summary().params,

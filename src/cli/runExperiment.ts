@@ -11,6 +11,7 @@ import { splitImages } from '../ldae/deviceData';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import { summarizeTokenizer } from '../ldae/tokenizerSummary';
 import { Trainer } from '../ldae/trainer';
+import { datasetBlock } from './datasetFlags';
 
 export type Emit = (line: Record<string, unknown>) => void;
 
@@ -104,6 +105,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       type: 'summary',
       preset: run.preset,
       config: cfg,
+      dataset: datasetBlock(data.meta),
       backend: run.backend,
       steps: trainer.step,
       images_per_s: (steadySteps * batch) / steadySeconds,

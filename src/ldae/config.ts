@@ -302,10 +302,11 @@ export class ConfigError extends Error {
 /**
  * Every problem with a config, one message per field; empty when valid. The patch-size and
  * latent-dim checks need the image shape: `shape` (the loaded dataset's meta), else the built-in
- * dataset's shape; for a dataset whose shape is not known yet (an imported one) they are skipped
- * here and run again at run start, when the dataset is loaded.
+ * dataset's shape; for a dataset whose shape is not known yet (an imported one, or `shape` null:
+ * files the CLI has yet to import) they are skipped here and run again at run start, when the
+ * dataset is loaded.
  */
-export function configProblems(cfg: ExperimentConfig, shape?: ImageShape): ConfigError[] {
+export function configProblems(cfg: ExperimentConfig, shape?: ImageShape | null): ConfigError[] {
   const problems: ConfigError[] = [];
   for (const [field, range] of Object.entries(NUMERIC_RANGES) as [NumField, NumRange][]) {
     const v = cfg[field];
@@ -336,7 +337,7 @@ export function configProblems(cfg: ExperimentConfig, shape?: ImageShape): Confi
   }
   if (problems.length > 0) return problems;
 
-  const image = shape ?? builtinDatasetShape(cfg.dataset);
+  const image = shape === undefined ? builtinDatasetShape(cfg.dataset) : shape;
   if (image) problems.push(...shapeProblems(cfg, image));
   if (cfg.target === 'x0' && cfg.outputSpace !== 'pixel') {
     problems.push(new ConfigError('target', 'target x0 (the original image) needs outputSpace pixel'));
