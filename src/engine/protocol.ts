@@ -2,12 +2,26 @@
 // Everything the UI can ask is an EngineCommand; everything it can hear is an EngineEvent.
 // Only plain data crosses it: no tensors, no classes. The data types live in src/types/.
 import type { BackendChoice, DatasetId, ExperimentConfig } from '../ldae/config';
-import type { DatasetMeta, ImageGrid } from '../types/data';
+import type { ImportSide } from '../data/import/types';
+import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
 import type { AdapterInfo, BackendName, Baselines, MetricsPoint, ModelSummary, ProbeResult, RunState, Snapshot, TokenizerSummary } from '../types/run';
+
+/** One chosen file and its path inside the chosen folder ('/'-separated; the file name for loose files). */
+export interface ImportFile {
+  path: string;
+  file: File;
+}
+
+export type ImportKind = 'image-folder' | 'cifar-10';
 
 export type EngineCommand =
   | { type: 'init'; backend: BackendChoice; dataset: DatasetId }
   | { type: 'loadDataset'; dataset: DatasetId }
+  /** Image folder: the folder's files (paths below it) or one .zip; CIFAR-10: the .tar.gz or the .bin files. `source` names them. */
+  | { type: 'importDataset'; kind: ImportKind; files: ImportFile[]; source: string; side: ImportSide; channels: 1 | 3 }
+  | { type: 'cancelImport' }
+  | { type: 'listDatasets' }
+  | { type: 'removeDataset'; dataset: DatasetId }
   | { type: 'previewTokenizer'; config: ExperimentConfig }
   | { type: 'start'; config: ExperimentConfig }
   | { type: 'pause' }
@@ -22,6 +36,12 @@ export type EngineEvent =
   | { type: 'ready'; backend: BackendName; adapter: AdapterInfo | null; requested: BackendChoice; fallbackReason: string | null }
   | { type: 'datasetProgress'; dataset: DatasetId; loadedBytes: number; totalBytes: number | null }
   | { type: 'datasetLoaded'; meta: DatasetMeta; samples: ImageGrid }
+  | { type: 'importProgress'; done: number; total: number; phase: string }
+  /** The import is stored (IndexedDB); the `datasets` event with the new list came just before. */
+  | { type: 'imported'; info: StoredDatasetInfo }
+  /** Bad input or a failure: the message names the file or folder; nothing the app had is touched. */
+  | { type: 'importFailed'; message: string; cancelled: boolean }
+  | { type: 'datasets'; list: StoredDatasetInfo[]; storage: StorageUse }
   | { type: 'state'; state: RunState; step: number; totalSteps: number }
   | { type: 'tokenizerProgress'; fraction: number; reconMse: number | null }
   | { type: 'tokenizerReady'; summary: TokenizerSummary }

@@ -1,7 +1,7 @@
 // The engine worker: hosts tfjs, chooses the backend, loads the dataset and hands training
 // commands to the training runner. Talks to the UI only through protocol.ts messages.
 // Every exception becomes an `error` event; the worker never dies silently.
-import { isBuiltinDatasetId, type DatasetId } from '../ldae/config';
+import { isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../ldae/config';
 import { loadDatasetBrowser } from '../data/loadBrowser';
 import { sampleGrid } from '../data/split';
 import type { LoadedDataset } from '../types/data';
@@ -10,9 +10,13 @@ import type { EngineCommand, EngineEvent } from './protocol';
 
 import { createTrainingRunner, type TrainingRunner } from './trainingRunner';
 import { IdbTokenizerCache } from './tokenizerCacheIdb';
+import { IdbDatasetStore } from './datasetStoreIdb';
+import { createDatasetImporter } from './datasetImport';
 
 /** Fitted tokenizers persist across page loads in IndexedDB. */
 const tokenizerCache = new IdbTokenizerCache();
+/** So do imported datasets. */
+const datasetStore = new IdbDatasetStore();
 
 const SAMPLES_PER_CLASS = 4;
 const PROGRESS_INTERVAL_MS = 50;
@@ -53,6 +57,15 @@ let dataset: LoadedDataset | null = null;
 let runner: TrainingRunner | null = null;
 /** init and loadDataset run one after another; runner commands wait for them. */
 let setup: Promise<void> = Promise.resolve();
+/** The dataset imported last, until it is loaded (saves reading it back from IndexedDB). */
+let justImported: LoadedDataset | null = null;
+
+async function postDatasetList(): Promise<void> {
+  const list = await datasetStore.list();
+  post({ type: 'datasets', list, storage: await datasetStore.storage(list) });
+}
+
+const importer = createDatasetImporter(post, datasetStore, (d) => (justImported = d), postDatasetList);
 
 async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
   const sel = await selectBackend(cmd.backend);
@@ -68,19 +81,36 @@ async function loadDataset(id: DatasetId): Promise<void> {
   runner?.dispose();
   runner = null;
   dataset = null;
+  const loaded = isBuiltinDatasetId(id) ? await fetchBuiltin(id) : await loadImported(id);
+  dataset = loaded;
+  const samples = sampleGrid(loaded.test, loaded.meta, loaded.meta.classNames.length, SAMPLES_PER_CLASS);
+  post({ type: 'datasetLoaded', meta: loaded.meta, samples });
+  runner = createTrainingRunner(post, loaded, tokenizerCache);
+}
+
+function fetchBuiltin(id: BuiltinDatasetId): Promise<LoadedDataset> {
   let lastPost = 0;
-  if (!isBuiltinDatasetId(id)) throw new Error(`${id} is an imported dataset; imported datasets are not stored in this browser`);
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
-  const loaded = await loadDatasetBrowser(id, baseUrl, (loadedBytes, totalBytes) => {
+  return loadDatasetBrowser(id, baseUrl, (loadedBytes, totalBytes) => {
     const now = performance.now();
     if (now - lastPost < PROGRESS_INTERVAL_MS && loadedBytes !== totalBytes) return;
     lastPost = now;
     post({ type: 'datasetProgress', dataset: id, loadedBytes, totalBytes });
   });
-  dataset = loaded;
-  const samples = sampleGrid(loaded.test, loaded.meta, loaded.meta.classNames.length, SAMPLES_PER_CLASS);
-  post({ type: 'datasetLoaded', meta: loaded.meta, samples });
-  runner = createTrainingRunner(post, loaded, tokenizerCache);
+}
+
+async function loadImported(id: DatasetId): Promise<LoadedDataset> {
+  const recent = justImported;
+  justImported = null;
+  if (recent && recent.meta.id === id) return recent;
+  return datasetStore.load(id);
+}
+
+async function removeDataset(id: DatasetId): Promise<void> {
+  if (dataset?.meta.id === id) throw new Error(`${dataset.meta.name} is the loaded dataset: choose another one before removing it`);
+  if (justImported?.meta.id === id) justImported = null;
+  await datasetStore.remove(id);
+  await postDatasetList();
 }
 
 async function forwardToRunner(cmd: EngineCommand): Promise<void> {
@@ -96,6 +126,19 @@ function handle(cmd: EngineCommand): void {
       return;
     case 'loadDataset':
       setup = setup.then(() => loadDataset(cmd.dataset)).catch((e) => reportError('loadDataset', e));
+      return;
+    // Imports and the stored list run beside training and loading: they touch neither.
+    case 'importDataset':
+      importer.run(cmd).catch((e) => reportError('importDataset', e));
+      return;
+    case 'cancelImport':
+      importer.cancel();
+      return;
+    case 'listDatasets':
+      postDatasetList().catch((e) => reportError('listDatasets', e));
+      return;
+    case 'removeDataset':
+      removeDataset(cmd.dataset).catch((e) => reportError('removeDataset', e));
       return;
     default:
       forwardToRunner(cmd).catch((e) => reportError(cmd.type, e));

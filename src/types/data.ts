@@ -72,3 +72,24 @@ export interface LoadedDataset {
   train: Split;
   test: Split;
 }
+
+/** An imported dataset as the browser stores it (IndexedDB): what the selector and the list show. */
+export interface StoredDatasetInfo extends ImageShape {
+  id: DatasetId;
+  name: string;
+  classNames: string[];
+  trainCount: number;
+  testCount: number;
+  /** Bytes of the stored asset (uint8 pixels, labels, header). */
+  bytes: number;
+  /** Date.now() at import. */
+  importedAt: number;
+  imported: ImportReport;
+}
+
+/** Storage the imported datasets take and the origin's usage / quota (navigator.storage.estimate, when the browser has it). */
+export interface StorageUse {
+  datasetBytes: number;
+  usedBytes: number | null;
+  quotaBytes: number | null;
+}

@@ -1,41 +1,42 @@
 import { DATASETS, isBuiltinDatasetId, type DatasetId } from '../ldae/config';
 import { DATASET_INFO } from '../data/registry';
 import { ImageGridCanvas } from './ImageGridCanvas';
-import { useConfigStore } from './store/configStore';
+import { ImportControls, mb } from './import/ImportControls';
+import { chooseDataset } from './store/actions';
 import { useEngineStore } from './store/engineStore';
+import { useImportStore } from './store/importStore';
 import { hasSession, useRunStore } from './store/runStore';
 
-function datasetName(id: DatasetId): string {
-  return isBuiltinDatasetId(id) ? DATASET_INFO[id].name : id;
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
+function useDatasetName(id: DatasetId): string {
+  const stored = useImportStore((s) => s.stored.find((d) => d.id === id));
+  return isBuiltinDatasetId(id) ? DATASET_INFO[id].name : (stored?.name ?? id);
 }
 
 export function DatasetPanel() {
   const dataset = useEngineStore((s) => s.dataset);
-  const selectDataset = useEngineStore((s) => s.selectDataset);
   const retry = useEngineStore((s) => s.retryDataset);
-  const setConfig = useConfigStore((s) => s.setConfig);
+  const stored = useImportStore((s) => s.stored);
+  const name = useDatasetName(dataset.id);
   const inSession = useRunStore((s) => hasSession(s) || s.state === 'fitting-tokenizer');
   const { meta, samples, progress, error } = dataset;
   const loading = progress !== null;
-  const choose = (id: DatasetId) => {
-    setConfig({ dataset: id });
-    selectDataset(id);
-  };
   return (
     <section className="panel dataset-panel" aria-labelledby="dataset-heading">
       <h2 id="dataset-heading">Data</h2>
       <label>
         Dataset{' '}
-        <select value={dataset.id} disabled={loading || inSession} aria-describedby="dataset-why" onChange={(e) => choose(e.target.value as DatasetId)}>
+        <select value={dataset.id} disabled={loading || inSession} aria-describedby="dataset-why" onChange={(e) => chooseDataset(e.target.value as DatasetId)}>
           {DATASETS.map((id) => (
             <option key={id} value={id}>
               {DATASET_INFO[id].name}
             </option>
           ))}
+          {stored.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name} ({(d.trainCount + d.testCount).toLocaleString('en-US')} images, {d.height}×{d.width}×{d.channels}, {mb(d.bytes)})
+            </option>
+          ))}
+          {!isBuiltinDatasetId(dataset.id) && !stored.some((d) => d.id === dataset.id) && <option value={dataset.id}>{name}</option>}
         </select>
       </label>
       <p className="why" id="dataset-why">
@@ -45,7 +46,7 @@ export function DatasetPanel() {
       {progress && (
         <div className="dataset-progress">
           <progress
-            aria-label={`Loading ${datasetName(dataset.id)}`}
+            aria-label={`Loading ${name}`}
             max={progress.totalBytes ?? undefined}
             value={progress.totalBytes ? progress.loadedBytes : undefined}
           />{' '}
@@ -55,7 +56,7 @@ export function DatasetPanel() {
       )}
       {error && (
         <div role="alert" className="error">
-          Could not load {datasetName(dataset.id)}: {error}{' '}
+          Could not load {name}: {error}{' '}
           <button type="button" onClick={retry}>
             Retry
           </button>
@@ -67,12 +68,15 @@ export function DatasetPanel() {
             {meta.name}: {(meta.trainCount + meta.testCount).toLocaleString('en-US')} images ({meta.trainCount.toLocaleString('en-US')} train /{' '}
             {meta.testCount.toLocaleString('en-US')} test), {meta.height}×{meta.width}×{meta.channels}, {meta.classNames.length} classes.{' '}
             <span className="muted">
-              {mb(meta.transferBytes)} transferred, decoded in {meta.decodeMs.toFixed(0)} ms.
+              {meta.imported
+                ? `Imported from ${meta.imported.source}; read from this browser's storage in ${meta.decodeMs.toFixed(0)} ms.`
+                : `${mb(meta.transferBytes)} transferred, decoded in ${meta.decodeMs.toFixed(0)} ms.`}
             </span>
           </p>
           <ImageGridCanvas grid={samples} classNames={meta.classNames} scale={1} />
         </>
       )}
+      <ImportControls />
     </section>
   );
 }

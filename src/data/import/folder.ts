@@ -55,19 +55,20 @@ async function decodeAll(images: PlannedImage[], decoder: ImageDecoder, opts: Im
     }
     let img;
     try {
-      img = await decoder.decode(await entry.read(), entry.path);
+      img = await decoder.decode(await entry.read(), entry.path, opts.side);
       if (img.width < 1 || img.height < 1) throw new Error(`${img.width}x${img.height} pixels`);
     } catch (e) {
       out.failed.push(`${entry.path} (corrupt or unreadable image: ${(e as Error).message})`);
       continue;
     }
     cropAndResample(img, opts.side, opts.channels, out.pixels, out.count * px);
-    if (img.width !== opts.side || img.height !== opts.side) out.resized++;
-    if (img.width !== img.height) out.notSquare++;
-    const area = img.width * img.height;
-    if (!out.sizes) out.sizes = { min: [img.width, img.height], max: [img.width, img.height] };
-    else if (area < out.sizes.min[0] * out.sizes.min[1]) out.sizes.min = [img.width, img.height];
-    else if (area > out.sizes.max[0] * out.sizes.max[1]) out.sizes.max = [img.width, img.height];
+    const { width, height } = img.source ?? img;
+    if (width !== opts.side || height !== opts.side) out.resized++;
+    if (width !== height) out.notSquare++;
+    const area = width * height;
+    if (!out.sizes) out.sizes = { min: [width, height], max: [width, height] };
+    else if (area < out.sizes.min[0] * out.sizes.min[1]) out.sizes.min = [width, height];
+    else if (area > out.sizes.max[0] * out.sizes.max[1]) out.sizes.max = [width, height];
     out.labels.push(label);
     out.splits.push(split);
     out.count++;

@@ -16,6 +16,8 @@ export interface DecodedImage {
   width: number;
   height: number;
   rgba: Uint8Array | Uint8ClampedArray;
+  /** The file's own size, when the decoder already centre-cropped and shrank it (the browser does for large photos). */
+  source?: { width: number; height: number };
 }
 
 /** Decodes image bytes; the browser uses createImageBitmap, the CLI pngjs / jpeg-js. */
@@ -24,7 +26,8 @@ export interface ImageDecoder {
   extensions: readonly string[];
   /** Why an image of another known format is skipped (e.g. WebP in the CLI). */
   unsupportedNote: string;
-  decode(bytes: Uint8Array, path: string): Promise<DecodedImage>;
+  /** `side`: the size the image will be resampled to; a decoder may return the centre square shrunk to no less than it. */
+  decode(bytes: Uint8Array, path: string, side: number): Promise<DecodedImage>;
 }
 
 /** File extensions of images, whether or not the decoder at hand reads them. */

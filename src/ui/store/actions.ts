@@ -1,6 +1,6 @@
 // What the UI asks of the engine. Every command goes through here so that the stores stay
 // consistent with what was sent (a new run clears the old series, a snapshot is in flight, ...).
-import type { ExperimentConfig } from '../../ldae/config';
+import type { DatasetId, ExperimentConfig } from '../../ldae/config';
 import { currentProblems, useConfigStore } from './configStore';
 import { useEngineStore } from './engineStore';
 import { clearMetrics } from './metricsStore';
@@ -16,6 +16,12 @@ const SNAPSHOT_MAX_INTERVAL_MS = 15000;
 const PREVIEW_DEBOUNCE_MS = 250;
 
 const send = (...args: Parameters<ReturnType<typeof useEngineStore.getState>['send']>) => useEngineStore.getState().send(...args);
+
+/** Makes `id` the config's dataset and loads it (the Dataset selector, and a finished import). */
+export function chooseDataset(id: DatasetId): void {
+  useConfigStore.getState().setConfig({ dataset: id });
+  useEngineStore.getState().selectDataset(id);
+}
 
 export function canStart(cfg: ExperimentConfig): boolean {
   const engine = useEngineStore.getState();

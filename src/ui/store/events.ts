@@ -4,11 +4,12 @@ import { configForShape } from '../../ldae/colourDefaults';
 import type { ImageShape } from '../../types/data';
 import type { EngineClient } from '../../engine/client';
 import type { EngineEvent } from '../../engine/protocol';
-import { previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
+import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
+import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
 import { FLUSHES_PER_SECOND, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
-import { useRunStore, type RunStoreState } from './runStore';
+import { hasSession, useRunStore, type RunStoreState } from './runStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
@@ -50,6 +51,22 @@ function onEvent(e: EngineEvent): void {
       if (next !== config) setConfig({ patchSize: next.patchSize, latentDim: next.latentDim });
       return;
     }
+    case 'importProgress':
+      useImportStore.setState((s) => (s.progress ? { progress: { ...s.progress, done: e.done, total: e.total, phase: e.phase } } : s));
+      return;
+    case 'imported': {
+      useImportStore.setState({ progress: null, error: null, last: { name: e.info.name, report: e.info.imported } });
+      // Straight to the new dataset unless a run holds the current one.
+      const run = useRunStore.getState();
+      if (!hasSession(run) && run.state !== 'fitting-tokenizer') chooseDataset(e.info.id);
+      return;
+    }
+    case 'importFailed':
+      useImportStore.setState({ progress: null, error: e.cancelled ? null : e.message, cancelled: e.cancelled });
+      return;
+    case 'datasets':
+      useImportStore.setState({ stored: e.list, storage: e.storage });
+      return;
     case 'state':
       // Step-only updates (one per metrics flush) are batched like the charts.
       if (e.state === useRunStore.getState().state && e.state === 'running') {
@@ -122,4 +139,5 @@ export function connectEngine(
   syncConfigToUrl();
   startSnapshotTimer();
   client.send({ type: 'init', backend: start.backend, dataset: start.dataset });
+  client.send({ type: 'listDatasets' });
 }
