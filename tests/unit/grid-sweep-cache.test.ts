@@ -34,7 +34,7 @@ describe('generic sweep cache across sweeps over different keys', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const setup = { preset: 'ldae', dataset: 'fashion-mnist', backend: 'wasm', checkpoint: null };
   const sweep = async (axes: GridSweepOptions['axes'], runner: GridRunner, cache: FileSweepCellCache<GridRun>) => {
-    const options: GridSweepOptions = { axes, seeds: null, out: path.join(dir, 'out.md') };
+    const options: GridSweepOptions = { kind: 'grid', axes, seeds: null, out: path.join(dir, 'out.md') };
     return runGridSweep(options, planGrid(options, { ...DEFAULT_CONFIG, seed: 3 }), runner, cache, setup, () => {});
   };
 
