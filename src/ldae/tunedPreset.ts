@@ -25,9 +25,12 @@ export interface TunedPreset extends Preset {
 export const TUNED_PRESET: TunedPreset = {
   id: 'ldae-tuned',
   label: 'l-DAE tuned for small images',
-  description: 'TBD',
+  description:
+    'The l-DAE objective with random 2-pixel shifts, 1500 steps, and a longer linear probe (3000 steps, lr 0.5, no weight decay, as MAE-style probes train). ' +
+    'On Fashion-MNIST it reaches about 81 % linear in ~10 minutes of wasm training, still about 2 points below raw pixels (83.4 % with the probe settings that suit pixels); ' +
+    'most of the gain over the plain row is the longer probe, not the training.',
   patch: LDAE_OBJECTIVE,
-  extra: {},
+  extra: { augmentShift: 2, steps: 1500, probeSteps: 3000, probeLr: 0.5, probeWeightDecay: 0 },
   paperAcc: null,
   paperRow: 'beyond the paper: l-DAE with training and probe settings tuned at playground scale',
 };

@@ -159,6 +159,15 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await preset.selectOption('linear-gamma');
     expect(await page.getByTestId('preset-description').textContent()).toMatch(/^Changed from the previous row: New noise schedule/);
 
+    // Beyond the paper: the tuned preset, offered by a button, says how it compares with raw pixels.
+    await page.getByRole('button', { name: 'Try l-DAE tuned for small images' }).click();
+    expect(await preset.inputValue()).toBe('ldae-tuned');
+    expect(await page.getByTestId('preset-description').textContent()).toMatch(/below raw pixels/);
+    expect(new URL(page.url()).searchParams.get('augmentShift')).toBe('2');
+    expect(await page.getByTestId('tuned-suggestion').count()).toBe(0);
+    await preset.selectOption('linear-gamma');
+    expect(new URL(page.url()).searchParams.get('augmentShift')).toBeNull();
+
     // A half-valid config is shown as such and cannot be started.
     await page.getByRole('combobox', { name: 'Prediction target' }).selectOption('x0');
     await page.getByText('target x0 (the original image) needs outputSpace pixel').waitFor();
