@@ -10,7 +10,7 @@ const app = useAppSuite();
 
 /** Micro model, tiny batch, a metrics point every step, a probe every few steps on small subsets. */
 const MICRO_RUN =
-  '?dataset=mnist&modelSize=micro&batchSize=8&steps=400&warmupSteps=2&metricsEvery=1&probeEvery=6&probeTrainSize=100&probeTestSize=50&tokenizerSamples=2000';
+  '?backend=webgpu&dataset=mnist&modelSize=micro&batchSize=8&steps=400&warmupSteps=2&metricsEvery=1&probeEvery=6&probeTrainSize=100&probeTestSize=50&tokenizerSamples=2000';
 
 const RECORD_LONG_TASKS = () => {
   const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
