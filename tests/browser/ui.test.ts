@@ -152,6 +152,7 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     expect(await page.getByRole('combobox', { name: 'Noise schedule' }).inputValue()).toBe('vp-ddpm-linear');
     expect(await page.getByRole('checkbox', { name: 'Input scaling' }).isChecked()).toBe(true);
     expect(await page.getByTestId('preset-description').textContent()).toContain('predict the noise eps');
+    expect(await page.getByTestId('preset-notice').textContent()).toMatch(/^What to notice: The network predicts the noise eps/);
     const url = new URL(page.url());
     expect(url.searchParams.get('target')).toBe('eps');
     expect(url.searchParams.get('dataset')).toBe('mnist');
@@ -165,6 +166,7 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     expect(await page.getByTestId('preset-description').textContent()).toMatch(/below raw pixels/);
     expect(new URL(page.url()).searchParams.get('augmentShift')).toBe('2');
     expect(await page.getByTestId('tuned-suggestion').count()).toBe(0);
+    expect(await page.getByTestId('preset-notice').textContent()).toMatch(/most of the linear gain comes from the probe/);
     await preset.selectOption('linear-gamma');
     expect(new URL(page.url()).searchParams.get('augmentShift')).toBeNull();
 
@@ -172,6 +174,7 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await page.getByRole('combobox', { name: 'Prediction target' }).selectOption('x0');
     await page.getByText('target x0 (the original image) needs outputSpace pixel').waitFor();
     expect(await preset.inputValue()).toBe('');
+    expect(await page.getByTestId('preset-notice').count()).toBe(0); // no preset, no notice
     await page.getByRole('textbox', { name: 'Batch size' }).fill('abc');
     await page.getByText(/batchSize must be an integer/).waitFor();
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);

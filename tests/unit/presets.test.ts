@@ -47,3 +47,18 @@ describe('ldae-tuned (beyond the paper)', () => {
     expect(parseArgs(['--preset', 'ldae-tuned', '--steps', '7']).config.steps).toBe(7);
   });
 });
+
+describe('what to notice', () => {
+  it('every preset, ldae-tuned included, has two or three sentences, each one distinct', async () => {
+    const { PRESET_NOTICES } = await import('../../src/ldae/presetNotices');
+    const { ALL_PRESET_IDS } = await import('../../src/ldae/presets');
+    expect(Object.keys(PRESET_NOTICES).sort()).toEqual([...ALL_PRESET_IDS].sort());
+    for (const id of ALL_PRESET_IDS) {
+      // Sentences end in ". " or at the end; "sqrt 2" and "0.1" are not sentence ends.
+      const sentences = PRESET_NOTICES[id].split(/(?<=[.:])\s+(?=[A-Z])/).filter(Boolean);
+      expect(sentences.length, id).toBeGreaterThanOrEqual(2);
+      expect(sentences.length, id).toBeLessThanOrEqual(3);
+    }
+    expect(new Set(Object.values(PRESET_NOTICES)).size).toBe(ALL_PRESET_IDS.length);
+  });
+});

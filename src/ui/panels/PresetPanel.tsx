@@ -1,4 +1,5 @@
 import { getPreset, matchingPreset, NOT_APPLICABLE_NOTE, PRESETS, type PresetId } from '../../ldae/presets';
+import { PRESET_NOTICES } from '../../ldae/presetNotices';
 import { TUNED_PRESET } from '../../ldae/tunedPreset';
 import { useConfigStore } from '../store/configStore';
 
@@ -36,6 +37,11 @@ export function PresetPanel() {
             'Your settings match no row of the deconstruction; pick a row to set every objective knob at once.'
           )}
         </p>
+        {current && (
+          <p className="why what-to-notice" data-testid="preset-notice">
+            <strong>What to notice:</strong> {PRESET_NOTICES[current]}
+          </p>
+        )}
         {!tuned && (
           <p className="why" data-testid="tuned-suggestion">
             New here and want to see what the features are worth?{' '}
