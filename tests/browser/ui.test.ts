@@ -144,6 +144,15 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await datasetReady(page);
     const preset = page.getByRole('combobox', { name: 'Preset' });
     expect(await preset.inputValue()).toBe('ldae');
+
+    // A legal but risky setting is said under its knob and does not block Start.
+    const lr = page.getByRole('textbox', { name: 'Learning rate' });
+    await lr.fill('0.05');
+    expect(await page.getByTestId('knob-lr-warnings').textContent()).toMatch(/lr 0.05 is high .* try 1e-3/);
+    expect(await lr.getAttribute('aria-describedby')).toContain('knob-lr-warnings');
+    expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(false);
+    await lr.fill('0.001');
+    expect(await page.getByTestId('knob-lr-warnings').count()).toBe(0);
     await preset.selectOption('dit-baseline');
     expect(await page.getByRole('combobox', { name: 'Prediction target' }).inputValue()).toBe('eps');
     expect(await page.getByRole('combobox', { name: 'Input space' }).inputValue()).toBe('latent');
