@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
@@ -8,11 +8,45 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// Content-Security-Policy of the built app: everything from our own origin, no inline scripts;
+// 'wasm-unsafe-eval' compiles the tfjs wasm backend, blob: workers are what zip/gzip libraries
+// may spawn, data:/blob: images are canvas exports. README, Security.
+const CSP_DIRECTIVES = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+];
+/** Header only: a <meta> policy cannot say frame-ancestors. */
+export const CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+/**
+ * `vite` (dev) serves React's refresh preamble as an inline script, its CSS as inline styles and
+ * talks to its HMR websocket: the dev policy allows those three and nothing else beyond the built one.
+ */
+const DEV_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+  .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+  .replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+/** The built pages also carry the policy as a <meta> tag, for static hosts that send no headers. */
+function cspMetaTag(): Plugin {
+  return {
+    name: 'csp-meta-tag',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_DIRECTIVES.join('; ') }, injectTo: 'head-prepend' }],
+  };
+}
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspMetaTag()],
   worker: { format: 'es' },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': DEV_CSP } },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP } },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,

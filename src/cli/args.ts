@@ -1,6 +1,6 @@
 // Command-line arguments of `npm run experiment`: flags -> a validated ExperimentConfig.
 import { DEFAULT_CONFIG, MODEL_SIZES, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
-import { PRESET_IDS, applyPreset } from '../ldae/presets';
+import { ALL_PRESET_IDS, applyPreset } from '../ldae/presets';
 
 export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -25,7 +25,7 @@ export interface CliOptions {
 
 export class CliError extends Error {}
 
-export const USAGE = `usage: npm run experiment -- [--preset ${PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
+export const USAGE = `usage: npm run experiment -- [--preset ${ALL_PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
        [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist | --data PATH] [--train-images N] [--probe-every K] [--set key=value ...]
 Streams one JSON object per line (metrics; a probe line every K steps, 0 = only at the end), then a summary line
 with the final probe and the raw-pixel / random-init baselines (cached in .cache/baselines).`;
@@ -69,7 +69,7 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
     if (flag === '--preset') {
       preset = value();
       presetGiven = true;
-      if (!(PRESET_IDS as readonly string[]).includes(preset)) throw new CliError(`unknown preset "${preset}"; presets: ${PRESET_IDS.join(', ')}`);
+      if (!(ALL_PRESET_IDS as readonly string[]).includes(preset)) throw new CliError(`unknown preset "${preset}"; presets: ${ALL_PRESET_IDS.join(', ')}`);
     } else if (flag === '--backend') {
       const b = value();
       if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new CliError(`--backend must be one of ${NODE_BACKENDS.join(', ')} in Node, got "${b}"`);

@@ -93,7 +93,9 @@ export async function runGridSweep(
     const hash = configHash(key);
     const start = performance.now();
     const where = { index: i + 1, of: cells.length, ...cell.values, seed: cell.seed };
-    let run = await cache.load(hash, key);
+    const stored = await cache.load(hash, key);
+    // A cached run may come from another sweep over other keys: this sweep's values label it.
+    let run = stored && { ...stored, values: cell.values, seed: cell.seed };
     const cached = run !== null;
     if (!run) {
       try {

@@ -30,7 +30,12 @@ const accuracies = (m: ProbeMeasurement) => ({
   knn_test_acc: m.knnTestAcc,
 });
 
-const baseline = (b: BaselineMeasurement) => ({ ...accuracies(b), seconds: b.seconds, from_cache: b.fromCache });
+const baseline = (b: BaselineMeasurement) => ({
+  ...accuracies(b),
+  ...(b.linearProbe ? { linear_probe: b.linearProbe } : {}),
+  seconds: b.seconds,
+  from_cache: b.fromCache,
+});
 
 const baselineFields = (b: BaselineMeasurements) => ({
   raw_pixel: baseline(b.rawPixel),

@@ -1,5 +1,6 @@
-// Worker side: picks the tfjs backend (webgpu > webgl > wasm > cpu, or the one forced by
-// ?backend=), installs our kernel patches for it (src/backends) and describes the WebGPU adapter.
+// Worker side: picks the tfjs backend (webgpu > webgl > wasm > cpu; wasm first when the WebGPU
+// adapter is a software one; or the one forced by ?backend=), installs our kernel patches for it
+// (src/backends) and describes the WebGPU adapter.
 // Never throws: a backend that fails falls back.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -7,6 +8,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import { installKernels } from '../backends';
+import { SOFTWARE_ADAPTER_REASON, isSoftwareAdapter } from './softwareAdapter';
 import type { BackendChoice } from '../ldae/config';
 import type { AdapterInfo, BackendName } from '../types/run';
 
@@ -95,9 +97,25 @@ async function backendNotes(name: BackendName): Promise<string[]> {
   return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/backend.ts)'} (crossOriginIsolated=${isolated})`];
 }
 
-/** Selects a backend; `requested` 'auto' walks AUTO_ORDER, a forced one is tried first. */
+/** The adapter `auto` would get, when it is a software one (SwiftShader...); null otherwise. */
+async function softwareAdapter(): Promise<AdapterInfo | null> {
+  try {
+    const adapter = await requestAdapter();
+    const info = adapter ? await describeAdapter(adapter) : null;
+    return info && isSoftwareAdapter(info) ? info : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Selects a backend; `requested` 'auto' walks AUTO_ORDER, skipping WebGPU on a software adapter
+ * (and WebGL with it, which would run on the same software rasteriser); a forced one is tried first.
+ */
 export async function selectBackend(requested: BackendChoice): Promise<BackendSelection> {
-  const order = requested === 'auto' ? AUTO_ORDER : [requested, ...AUTO_ORDER.filter((b) => b !== requested)];
+  const software = requested === 'auto' ? await softwareAdapter() : null;
+  const order =
+    requested !== 'auto' ? [requested, ...AUTO_ORDER.filter((b) => b !== requested)] : software ? AUTO_ORDER.filter((b) => b !== 'webgpu' && b !== 'webgl') : AUTO_ORDER;
   const failures: string[] = [];
   for (const name of order) {
     const failure = await tryBackend(name);
@@ -110,7 +128,9 @@ export async function selectBackend(requested: BackendChoice): Promise<BackendSe
     const adapterSource = name === 'webgpu' ? await requestAdapter() : null;
     const adapter = adapterSource ? await describeAdapter(adapterSource) : null;
     const fallbackReason =
-      failures.length === 0
+      software && failures.length === 0
+        ? `${SOFTWARE_ADAPTER_REASON} (${[software.vendor, software.architecture].filter(Boolean).join(' / ') || 'fallback adapter'}; ?backend=webgpu forces it)`
+        : failures.length === 0
         ? null
         : requested === 'auto'
           ? `preferred backends failed: ${failures.join('; ')}`

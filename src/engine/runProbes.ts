@@ -91,7 +91,7 @@ export function createRunProbes(
         latentExtractor(tokenizer),
       );
       const result = (m: ProbeMeasurement) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
-      return { rawPixel: result(measured.rawPixel), randomInit: result(measured.randomInit), latent: result(measured.latent!) };
+      return { rawPixel: { ...result(measured.rawPixel), linearProbe: measured.rawPixel.linearProbe }, randomInit: result(measured.randomInit), latent: result(measured.latent!) };
     },
     async evaluate(model, step, cancelled, ema = null) {
       this.requested = false;

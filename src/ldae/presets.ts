@@ -1,12 +1,16 @@
 // The paper's deconstruction trajectory (ldae-notes.md, ImageNet DiT-L 400 ep linear probe),
 // one preset per row that applies to a self-supervised playground, in trajectory order.
 // Each preset sets every objective knob, so applying it to any config gives that row exactly.
-import type { ExperimentConfig } from './config';
+import { DEFAULT_CONFIG, type ExperimentConfig } from './config';
+import { TUNED_PRESET } from './tunedPreset';
 
 export const PRESET_IDS = ['dit-baseline', 'linear-gamma', 'predict-z0', 'no-input-scaling', 'pixel-input', 'pixel-output', 'ldae'] as const;
-export type PresetId = (typeof PRESET_IDS)[number];
+/** Presets beyond the paper's rows (see tunedPreset.ts). */
+export const EXTRA_PRESET_IDS = ['ldae-tuned'] as const;
+export const ALL_PRESET_IDS = [...PRESET_IDS, ...EXTRA_PRESET_IDS] as const;
+export type PresetId = (typeof ALL_PRESET_IDS)[number];
 
-type ObjectiveKnobs = Pick<
+export type ObjectiveKnobs = Pick<
   ExperimentConfig,
   'tokenizer' | 'schedule' | 'sigmaMax' | 'singleLevel' | 'inputScaling' | 'target' | 'inputSpace' | 'outputSpace' | 'lossWeighting' | 'tConditioning'
 >;
@@ -17,8 +21,8 @@ export interface Preset {
   /** What changed from the previous row (one line). */
   description: string;
   patch: ObjectiveKnobs;
-  /** The paper's ImageNet linear-probe top-1 for the matching row (DiT-L, 400 epochs). */
-  paperAcc: number;
+  /** The paper's ImageNet linear-probe top-1 for the matching row (DiT-L, 400 epochs); null beyond the paper. */
+  paperAcc: number | null;
   /** Which row of the paper's table that number is from. */
   paperRow: string;
 }
@@ -91,17 +95,27 @@ export const PRESETS: readonly Preset[] = [
 ];
 
 export function getPreset(id: string): Preset {
-  const p = PRESETS.find((x) => x.id === id);
-  if (!p) throw new Error(`unknown preset "${id}"; presets: ${PRESET_IDS.join(', ')}`);
+  const p = [...PRESETS, TUNED_PRESET].find((x) => x.id === id);
+  if (!p) throw new Error(`unknown preset "${id}"; presets: ${ALL_PRESET_IDS.join(', ')}`);
   return p;
 }
 
+/**
+ * The preset's objective knobs, plus its training/probe knobs for ldae-tuned. A trajectory row
+ * puts the knobs ldae-tuned changes back to their defaults, so leaving ldae-tuned for a row of
+ * the paper gives that row exactly.
+ */
 export function applyPreset(base: ExperimentConfig, id: string): ExperimentConfig {
-  return { ...base, ...getPreset(id).patch };
+  const p = getPreset(id);
+  if (p.id === TUNED_PRESET.id) return { ...base, ...p.patch, ...TUNED_PRESET.extra };
+  const reset = Object.fromEntries(Object.keys(TUNED_PRESET.extra).map((k) => [k, DEFAULT_CONFIG[k as keyof ExperimentConfig]]));
+  return { ...base, ...reset, ...p.patch };
 }
 
 /** The preset a config matches on every objective knob, or null (a custom config). */
 export function matchingPreset(cfg: ExperimentConfig): PresetId | null {
+  const tuned = { ...TUNED_PRESET.patch, ...TUNED_PRESET.extra } as Partial<ExperimentConfig>;
+  if ((Object.keys(tuned) as (keyof ExperimentConfig)[]).every((k) => cfg[k] === tuned[k])) return TUNED_PRESET.id;
   for (const p of PRESETS) {
     if ((Object.keys(p.patch) as (keyof ObjectiveKnobs)[]).every((k) => cfg[k] === p.patch[k])) return p.id;
   }

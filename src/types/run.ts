@@ -40,6 +40,8 @@ export interface ProbeResult {
 export interface BaselineResult {
   linearTestAcc: number;
   knnTestAcc: number;
+  /** Raw pixels: 'default' when the default linear probe beat the run's probe settings on them. */
+  linearProbe?: 'run' | 'default';
 }
 
 export interface Baselines {

@@ -1,5 +1,5 @@
-// The built app in headless Chromium: WebGPU is chosen (SwiftShader counts), real images are
-// drawn, sizes are shown, forced and bad URL parameters behave, a failed asset can be retried.
+// The built app in headless Chromium: auto picks wasm on SwiftShader (a software adapter) and
+// says why, ?backend=webgpu still runs WebGPU there, real images are drawn, sizes are shown, forced and bad URL parameters behave, a failed asset can be retried.
 import { describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/data/registry';
 import { backendStatus, canvasStats, datasetReady, launchBrowser, openApp } from './harness';
@@ -17,11 +17,21 @@ async function expectRealImages(page: Parameters<typeof canvasStats>[0]) {
 }
 
 describe('foundation (headless Chromium)', () => {
-  it('default: Backend: webgpu and the Fashion-MNIST grid with sizes', async () => {
-    const { page, openedAt, pageErrors } = await openApp(app.browser, app.server);
+  it('auto on SwiftShader: Backend: wasm, and the status bar says why', async () => {
+    const { page, pageErrors } = await openApp(app.browser, app.server);
+    expect(await backendStatus(page)).toMatch(/^Backend: wasm/);
+    expect(await page.locator('.status-warning').textContent()).toMatch(/^WebGPU is a software adapter here: using wasm \(.*swiftshader.*\?backend=webgpu forces it\)/i);
+    await datasetReady(page);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('forced ?backend=webgpu: Backend: webgpu and the Fashion-MNIST grid with sizes', async () => {
+    const { page, openedAt, pageErrors } = await openApp(app.browser, app.server, '?backend=webgpu');
     const status = await backendStatus(page);
     // Fails when WebGPU silently fell back to webgl/wasm/cpu.
     expect(status).toContain('Backend: webgpu');
+    expect(await page.locator('.status-warning').count()).toBe(0);
     const ready = await datasetReady(page);
     const openToReadyMs = Date.now() - openedAt;
     expect(ready.text).toContain('Fashion-MNIST: 70,000 images (60,000 train / 10,000 test)');
@@ -58,7 +68,7 @@ describe('foundation (headless Chromium)', () => {
     const text = (await notice.textContent()) ?? '';
     expect(text).toMatch(/dataset/);
     expect(text).toMatch(/backend/);
-    expect(await backendStatus(page)).toContain('Backend: webgpu');
+    expect(await backendStatus(page)).toContain('Backend: wasm');
     const ready = await datasetReady(page);
     expect(ready.text).toContain('Fashion-MNIST');
     await page.close();

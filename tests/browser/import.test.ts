@@ -16,7 +16,7 @@ const app = useAppSuite();
 const root = fs.mkdtempSync(path.join(tmpdir(), 'ldae-import-browser-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const MICRO = '?modelSize=micro&batchSize=8&steps=4&warmupSteps=1&metricsEvery=1&probeEvery=0&probeTrainSize=20&probeTestSize=10&tokenizerSamples=500';
+const MICRO = '?backend=webgpu&modelSize=micro&batchSize=8&steps=4&warmupSteps=1&metricsEvery=1&probeEvery=0&probeTrainSize=20&probeTestSize=10&tokenizerSamples=500';
 
 /** pets/{cats,dogs,owls}: 8 PNGs each, one JPEG and one 48x40 PNG more in cats, and a readme. */
 function writePets(): string {

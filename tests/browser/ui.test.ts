@@ -10,7 +10,7 @@ const app = useAppSuite();
 
 /** Micro model, tiny batch, a metrics point every step, a probe every few steps on small subsets. */
 const MICRO_RUN =
-  '?dataset=mnist&modelSize=micro&batchSize=8&steps=400&warmupSteps=2&metricsEvery=1&probeEvery=6&probeTrainSize=100&probeTestSize=50&tokenizerSamples=2000';
+  '?backend=webgpu&dataset=mnist&modelSize=micro&batchSize=8&steps=400&warmupSteps=2&metricsEvery=1&probeEvery=6&probeTrainSize=100&probeTestSize=50&tokenizerSamples=2000';
 
 const RECORD_LONG_TASKS = () => {
   const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
@@ -144,6 +144,15 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await datasetReady(page);
     const preset = page.getByRole('combobox', { name: 'Preset' });
     expect(await preset.inputValue()).toBe('ldae');
+
+    // A legal but risky setting is said under its knob and does not block Start.
+    const lr = page.getByRole('textbox', { name: 'Learning rate' });
+    await lr.fill('0.05');
+    expect(await page.getByTestId('knob-lr-warnings').textContent()).toMatch(/lr 0.05 is high .* try 1e-3/);
+    expect(await lr.getAttribute('aria-describedby')).toContain('knob-lr-warnings');
+    expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(false);
+    await lr.fill('0.001');
+    expect(await page.getByTestId('knob-lr-warnings').count()).toBe(0);
     await preset.selectOption('dit-baseline');
     expect(await page.getByRole('combobox', { name: 'Prediction target' }).inputValue()).toBe('eps');
     expect(await page.getByRole('combobox', { name: 'Input space' }).inputValue()).toBe('latent');
@@ -152,6 +161,7 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     expect(await page.getByRole('combobox', { name: 'Noise schedule' }).inputValue()).toBe('vp-ddpm-linear');
     expect(await page.getByRole('checkbox', { name: 'Input scaling' }).isChecked()).toBe(true);
     expect(await page.getByTestId('preset-description').textContent()).toContain('predict the noise eps');
+    expect(await page.getByTestId('preset-notice').textContent()).toMatch(/^What to notice: The network predicts the noise eps/);
     const url = new URL(page.url());
     expect(url.searchParams.get('target')).toBe('eps');
     expect(url.searchParams.get('dataset')).toBe('mnist');
@@ -159,10 +169,21 @@ describe('playground UI (headless Chromium, SwiftShader WebGPU, micro model)', (
     await preset.selectOption('linear-gamma');
     expect(await page.getByTestId('preset-description').textContent()).toMatch(/^Changed from the previous row: New noise schedule/);
 
+    // Beyond the paper: the tuned preset, offered by a button, says how it compares with raw pixels.
+    await page.getByRole('button', { name: 'Try l-DAE tuned for small images' }).click();
+    expect(await preset.inputValue()).toBe('ldae-tuned');
+    expect(await page.getByTestId('preset-description').textContent()).toMatch(/below raw pixels/);
+    expect(new URL(page.url()).searchParams.get('augmentShift')).toBe('2');
+    expect(await page.getByTestId('tuned-suggestion').count()).toBe(0);
+    expect(await page.getByTestId('preset-notice').textContent()).toMatch(/most of the linear gain comes from the probe/);
+    await preset.selectOption('linear-gamma');
+    expect(new URL(page.url()).searchParams.get('augmentShift')).toBeNull();
+
     // A half-valid config is shown as such and cannot be started.
     await page.getByRole('combobox', { name: 'Prediction target' }).selectOption('x0');
     await page.getByText('target x0 (the original image) needs outputSpace pixel').waitFor();
     expect(await preset.inputValue()).toBe('');
+    expect(await page.getByTestId('preset-notice').count()).toBe(0); // no preset, no notice
     await page.getByRole('textbox', { name: 'Batch size' }).fill('abc');
     await page.getByText(/batchSize must be an integer/).waitFor();
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);

@@ -10,10 +10,11 @@ import {
   createBaselineCache,
   latentBaselineKey,
   randomInitBaselineKey,
+  rawPixelBaseline,
   rawPixelBaselineKey,
   type BaselineStore,
 } from '../../src/ldae/probe/baselines';
-import { evaluateProbes, type ProbeMeasurement } from '../../src/ldae/probe/evaluate';
+import { evaluateProbes, probeSettingsFor, type ProbeMeasurement } from '../../src/ldae/probe/evaluate';
 import { pixelFeatures, type FeatureExtractor, type LabelledImages } from '../../src/ldae/probe/features';
 import { selectProbeSets, stratifiedSubset } from '../../src/ldae/probe/subset';
 import { rng } from '../../src/ldae/random';
@@ -167,5 +168,35 @@ describe('baselines', () => {
       return { linearTestAcc: 0.5, linearTrainAcc: 0.5, knnTestAcc: 0.5, seconds: 1 };
     });
     expect(computed).toBe(1);
+  });
+
+  it('raw pixels are the line at their best: under the default probe when the run changed the probe and the default does better', async () => {
+    const sets = selectProbeSets(data, cfg);
+    const cache = createBaselineCache();
+    const plain = await rawPixelBaseline(cfg, sets, probeSettingsFor(cfg), cache);
+    expect(plain.linearProbe).toBe('run');
+    expect(cache.memory.size).toBe(1);
+
+    // Changed probe settings whose pixel line (planted in the cache) is worse than the default's.
+    const changed = { ...cfg, probeSteps: 30, probeWeightDecay: 0 };
+    const plant = (linearTestAcc: number) =>
+      cache.memory.set(rawPixelBaselineKey(changed, probeSettingsFor(changed)), { linearTestAcc, linearTrainAcc: linearTestAcc, knnTestAcc: plain.knnTestAcc, seconds: 1 });
+    plant(plain.linearTestAcc - 0.2);
+    const worse = await rawPixelBaseline(changed, sets, probeSettingsFor(changed), cache);
+    expect(worse.linearProbe).toBe('default');
+    expect(worse.linearTestAcc).toBe(plain.linearTestAcc);
+    expect(cache.memory.size).toBe(2); // the default-probe line came from the cache, nothing recomputed
+
+    // ... and one that is better: the run's own number stays.
+    cache.memory.set(rawPixelBaselineKey(cfg, probeSettingsFor(cfg)), { ...plain, linearTestAcc: 0.9 });
+    plant(0.999);
+    const better = await rawPixelBaseline(changed, sets, probeSettingsFor(changed), cache);
+    expect([better.linearProbe, better.linearTestAcc]).toEqual(['run', 0.999]);
+
+    // Unplanted, measured: the line is the larger of the two measurements.
+    const other = { ...cfg, probeSteps: 400 };
+    const otherOwn = await evaluateProbes(pixelFeatures, sets, probeSettingsFor(other));
+    const otherLine = await rawPixelBaseline(other, sets, probeSettingsFor(other), cache);
+    expect(otherLine.linearTestAcc).toBe(Math.max(otherOwn.linearTestAcc, plain.linearTestAcc));
   });
 });

@@ -39,7 +39,8 @@ export function MetricsTable() {
       </table>
       {baselines && (
         <p className="muted">
-          Baselines (test): raw pixels linear {pct(baselines.rawPixel.linearTestAcc)}, kNN {pct(baselines.rawPixel.knnTestAcc)}; random init linear{' '}
+          Baselines (test): raw pixels linear {pct(baselines.rawPixel.linearTestAcc)}
+          {baselines.rawPixel.linearProbe === 'default' ? ' (with the default probe settings, which suit pixels better than this run’s)' : ''}, kNN {pct(baselines.rawPixel.knnTestAcc)}; random init linear{' '}
           {pct(baselines.randomInit.linearTestAcc)}, kNN {pct(baselines.randomInit.knnTestAcc)}; latents z0 concatenated linear{' '}
           {pct(baselines.latent.linearTestAcc)}, kNN {pct(baselines.latent.knnTestAcc)}.
         </p>

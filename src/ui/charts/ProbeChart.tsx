@@ -18,7 +18,7 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
   const session = useRunStore(hasSession);
   const refs = baselines
     ? [
-        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}`, color: '#7a3db8', dash: '6 3', at: 'insideTopLeft' },
+        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}${baselines.rawPixel.linearProbe === 'default' ? ' (default probe, better for pixels)' : ''}`, color: '#7a3db8', dash: '6 3', at: 'insideTopLeft' },
         { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3', at: 'insideBottomRight' },
         { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#666', dash: '6 3', at: 'insideTopLeft' },
         { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#666', dash: '2 3', at: 'insideBottomRight' },

@@ -7,6 +7,8 @@ export interface FieldProps {
   label: string;
   why?: ReactNode;
   problems?: string[];
+  /** Legal but risky: said under the knob, Start stays enabled. */
+  warnings?: string[];
   changed?: boolean;
   /** Readouts shown on the label's line (outside the label, so not part of the name). */
   aside?: ReactNode;
@@ -15,12 +17,12 @@ export interface FieldProps {
   children: ReactNode;
 }
 
-export function describedBy(id: string, why: unknown, problems: string[] | undefined): string | undefined {
-  const ids = [why ? `${id}-why` : '', problems && problems.length > 0 ? `${id}-problems` : ''].filter(Boolean);
+export function describedBy(id: string, why: unknown, problems: string[] | undefined, warnings: string[] = []): string | undefined {
+  const ids = [why ? `${id}-why` : '', problems && problems.length > 0 ? `${id}-problems` : '', warnings.length > 0 ? `${id}-warnings` : ''].filter(Boolean);
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-export function Field({ id, label, why, problems = [], changed = false, aside, inline = false, children }: FieldProps) {
+export function Field({ id, label, why, problems = [], warnings = [], changed = false, aside, inline = false, children }: FieldProps) {
   return (
     <div className={`field${changed ? ' field-changed' : ''}${problems.length > 0 ? ' field-invalid' : ''}`}>
       <div className="field-head">
@@ -38,6 +40,13 @@ export function Field({ id, label, why, problems = [], changed = false, aside, i
         <div className="problem" id={`${id}-problems`}>
           {problems.map((p) => (
             <p key={p}>{p}</p>
+          ))}
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <div className="knob-warning" id={`${id}-warnings`} data-testid={`${id}-warnings`}>
+          {warnings.map((w) => (
+            <p key={w}>{w}</p>
           ))}
         </div>
       )}

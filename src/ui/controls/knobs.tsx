@@ -24,16 +24,16 @@ export function SelectKnob<K extends Keys<string>>({
   disabled,
   options,
 }: KnobProps<K> & { options: readonly { value: ExperimentConfig[K]; label: string }[] }) {
-  const { value, changed, problems } = useKnob(field);
+  const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   return (
-    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside}>
+    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <select
         id={id}
         value={value as string}
         disabled={disabled}
         aria-invalid={problems.length > 0 || undefined}
-        aria-describedby={describedBy(id, why, problems)}
+        aria-describedby={describedBy(id, why, problems, warnings)}
         onChange={(e) => setKnob(field, e.target.value as ExperimentConfig[K])}
       >
         {options.map((o) => (
@@ -47,17 +47,17 @@ export function SelectKnob<K extends Keys<string>>({
 }
 
 export function CheckboxKnob<K extends Keys<boolean>>({ field, label, why, aside, disabled }: KnobProps<K>) {
-  const { value, changed, problems } = useKnob(field);
+  const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   return (
-    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside} inline>
+    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside} inline>
       <input
         id={id}
         type="checkbox"
         checked={value as boolean}
         disabled={disabled}
         aria-invalid={problems.length > 0 || undefined}
-        aria-describedby={describedBy(id, why, problems)}
+        aria-describedby={describedBy(id, why, problems, warnings)}
         onChange={(e) => setKnob(field, e.target.checked as ExperimentConfig[K])}
       />
     </Field>
@@ -67,14 +67,14 @@ export function CheckboxKnob<K extends Keys<boolean>>({ field, label, why, aside
 /** A number typed as text: the draft keeps what was typed (NaN when it is not a number) so the
  *  inline message explains it; nothing is clamped silently. */
 export function NumberKnob<K extends Keys<number>>({ field, label, why, aside, disabled, step }: KnobProps<K> & { step?: number | 'any' }) {
-  const { value, changed, problems } = useKnob(field);
+  const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   const [text, setText] = useState(formatNumber(value as number));
   useEffect(() => {
     if (Number(text) !== value && !(Number.isNaN(value) && text.trim() === '')) setText(formatNumber(value as number));
   }, [value]);
   return (
-    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside}>
+    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <input
         id={id}
         type="text"
@@ -83,7 +83,7 @@ export function NumberKnob<K extends Keys<number>>({ field, label, why, aside, d
         disabled={disabled}
         data-step={step}
         aria-invalid={problems.length > 0 || undefined}
-        aria-describedby={describedBy(id, why, problems)}
+        aria-describedby={describedBy(id, why, problems, warnings)}
         onChange={(e) => {
           setText(e.target.value);
           setKnob(field, (e.target.value.trim() === '' ? Number.NaN : Number(e.target.value)) as ExperimentConfig[K]);
@@ -104,11 +104,11 @@ export function SliderKnob<K extends Keys<number>>({
   step = 1,
   format = (v: number) => String(v),
 }: KnobProps<K> & { min: number; max: number; step?: number; format?: (v: number) => string }) {
-  const { value, changed, problems } = useKnob(field);
+  const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   const v = value as number;
   return (
-    <Field id={id} label={label} why={why} problems={problems} changed={changed} aside={aside}>
+    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <div className="slider-row">
         <input
           id={id}
@@ -120,7 +120,7 @@ export function SliderKnob<K extends Keys<number>>({
           disabled={disabled}
           aria-valuetext={format(v)}
           aria-invalid={problems.length > 0 || undefined}
-          aria-describedby={describedBy(id, why, problems)}
+          aria-describedby={describedBy(id, why, problems, warnings)}
           onChange={(e) => setKnob(field, Number(e.target.value) as ExperimentConfig[K])}
         />
         <span className="slider-value">

@@ -2,6 +2,7 @@
 // its own copy (runStore.runConfig): editing the draft never changes a running experiment.
 import { create } from 'zustand';
 import { configProblems, configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
+import { configWarnings } from '../../ldae/configWarnings';
 import { applyPreset, getPreset, type PresetId } from '../../ldae/presets';
 import { loadedShape } from './engineStore';
 
@@ -23,6 +24,13 @@ export const useConfigStore = create<ConfigState>()((set) => ({
 /** configProblems against the loaded dataset's image shape (when it is cfg.dataset). */
 export function currentProblems(cfg: ExperimentConfig) {
   return configProblems(cfg, loadedShape(cfg.dataset));
+}
+
+/** Legal but risky settings of a config, keyed by field (shown under the knob; Start stays enabled). */
+export function warningsByField(cfg: ExperimentConfig): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const w of configWarnings(cfg, loadedShape(cfg.dataset))) map.set(w.field, [...(map.get(w.field) ?? []), w.message]);
+  return map;
 }
 
 /** Problems of a config keyed by field (a field may have several). */

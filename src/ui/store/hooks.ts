@@ -1,6 +1,6 @@
 // Small selectors shared by panels.
 import type { ExperimentConfig } from '../../ldae/config';
-import { problemsByField, useConfigStore } from './configStore';
+import { problemsByField, useConfigStore, warningsByField } from './configStore';
 import { useEngineStore } from './engineStore';
 import { hasSession, useRunStore } from './runStore';
 
@@ -12,7 +12,8 @@ export function useKnob<K extends keyof ExperimentConfig>(field: K) {
   const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
   useEngineStore((s) => s.dataset.meta); // the shape checks depend on the loaded dataset: re-render when it changes
   const problems = problemsByField(config).get(field) ?? [];
-  return { value, changed: live && runValue !== undefined && runValue !== value, problems };
+  const warnings = warningsByField(config).get(field) ?? [];
+  return { value, changed: live && runValue !== undefined && runValue !== value, problems, warnings };
 }
 
 export function setKnob<K extends keyof ExperimentConfig>(field: K, value: ExperimentConfig[K]): void {
