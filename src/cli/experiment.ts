@@ -5,6 +5,7 @@
 import { configProblems, isImportedDatasetId, type DatasetId } from '../ldae/config';
 import { configWarnings } from '../ldae/configWarnings';
 import { CheckpointError } from '../ldae/checkpoint/checkpoint';
+import { NonFiniteLossError, parseFault, type FaultInjection } from '../ldae/nonFinite';
 import { loadDatasetNode } from '../data/loadNode';
 import type { LoadedDataset } from '../types/data';
 import { setupNodeBackend } from '../node/backend';
@@ -22,10 +23,13 @@ import { runTokenizerSweep } from './sweep';
 import { SWEEP_FLAGS, SWEEP_USAGE, checkSweepDims, parseSweepRequest } from './sweepArgs';
 
 const CHECKPOINT_FLAGS = ['--save-checkpoint', '--probe-only'] as const;
+const FAULT_FLAGS = ['--fault'] as const;
 
 const CHECKPOINT_USAGE = `       npm run experiment -- ... --save-checkpoint FILE     (write the trained model: one safetensors file)
        npm run experiment -- --probe-only FILE [--set probeTestSize=N ...] [--backend B]
-Probe-only: load a checkpoint, run the probes and baselines on it (no training); only probe* settings may change.`;
+Probe-only: load a checkpoint, run the probes and baselines on it (no training); only probe* settings may change.
+       npm run experiment -- ... --fault nan@K     (tests and demos: step K's loss becomes NaN; the run stops as for a real one)
+A non-finite loss or gradient norm stops the run: the summary of the last good step, one line on stderr, exit 3.`;
 
 const emit: Emit = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
@@ -48,7 +52,7 @@ function lazyRuntime(backendName: CliOptions['backend'], imported: LoadedDataset
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS, ...DATA_FLAGS]);
+  const parsed = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS, ...DATA_FLAGS, ...FAULT_FLAGS]);
   if (parsed.help) {
     process.stdout.write([USAGE, DATA_USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE].join('\n') + '\n');
     return 0;
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
   const sweep = parseSweepRequest(opts);
   const saveCheckpoint = opts.extra['--save-checkpoint'];
   if (saveCheckpoint !== undefined && sweep) throw new CliError('--save-checkpoint works with a single run, not with --sweep');
+  const fault = faultOf(opts.extra['--fault']);
+  if (fault && (sweep || probeOnly !== undefined)) throw new CliError('--fault works with a single training run');
   if (probeOnly !== undefined) return runProbeOnly(opts, probeOnly, sweep, imported);
 
   const runtime = lazyRuntime(opts.backend, imported);
@@ -95,7 +101,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Written to ${sweep.out}\n`);
     return result.failed.length > 0 ? 1 : 0;
   }
-  const summary = await runProbedExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint }, data, emit);
+  const summary = await runProbedExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint, fault }, data, emit);
   emit(summary);
   return 0;
 }
@@ -134,6 +140,15 @@ function finishGrid(sweep: GridSweepOptions, result: { markdown: string; failed:
   return result.failed.length > 0 ? 1 : 0;
 }
 
+function faultOf(spec: string | undefined): FaultInjection | null {
+  if (spec === undefined) return null;
+  try {
+    return parseFault(spec);
+  } catch (e) {
+    throw new CliError(`--fault: ${(e as Error).message}`);
+  }
+}
+
 const distinctDatasets = (cells: { config: { dataset: string } }[]) => [...new Set(cells.map((c) => c.config.dataset))].join(', ');
 
 main(process.argv.slice(2)).then(
@@ -143,6 +158,6 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     const bad = e instanceof CliError || e instanceof CheckpointError;
     process.stderr.write(`experiment: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = bad ? 2 : 1;
+    process.exitCode = bad ? 2 : e instanceof NonFiniteLossError ? 3 : 1;
   },
 );

@@ -11,6 +11,8 @@ import { splitImages } from '../ldae/deviceData';
 import type { LdaeModel } from '../ldae/ldaeModel';
 import { summarizeTokenizer } from '../ldae/tokenizerSummary';
 import { Trainer } from '../ldae/trainer';
+import { NonFiniteLossError, isFiniteWindow, likelyCause, type FaultInjection } from '../ldae/nonFinite';
+import type { MetricsPoint } from '../types/run';
 import { datasetBlock } from './datasetFlags';
 
 export type Emit = (line: Record<string, unknown>) => void;
@@ -33,6 +35,8 @@ export interface ExperimentRun {
   trainImages: number;
   /** Where fitted tokenizers are kept between runs (the CLI: .cache/tokenizers); none = always fit. */
   tokenizerCache?: TokenizerCache;
+  /** --fault nan@K: step K's loss is NaN (the guard below stops the run). */
+  fault?: FaultInjection | null;
 }
 
 const HELD_OUT_FOR_TOKENIZER = 1000;
@@ -61,7 +65,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
 
   // Before the Trainer exists: its speed clock starts at construction.
   await hooks.beforeTraining?.(model, emit);
-  const trainer = new Trainer(model, train);
+  const trainer = new Trainer(model, train, run.fault ?? null);
+  let lastGood: MetricsPoint | null = null;
   const trainCpu0 = process.cpuUsage();
   let hookCpuSeconds = 0;
   const windows: { steps: number; seconds: number; loss: number }[] = [];
@@ -73,6 +78,27 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         const steps = trainer.pendingSteps;
         const m = await trainer.readMetrics();
         if (!m) continue;
+        if (!isFiniteWindow(m)) {
+          // The weights are no longer finite: no probe; the last good window is what is left.
+          emit({ type: 'metrics', step: m.step, loss: m.loss, lr: m.lr, grad_norm: m.gradNorm, ms_per_step: m.msPerStep, images_per_s: m.imagesPerSec, num_tensors: m.numTensors });
+          const error = new NonFiniteLossError(m, lastGood, likelyCause(cfg, run.fault?.nanAtStep !== undefined && run.fault.nanAtStep <= m.step));
+          emit({
+            type: 'summary',
+            preset: run.preset,
+            config: cfg,
+            dataset: datasetBlock(data.meta),
+            backend: run.backend,
+            stopped: 'non-finite loss',
+            steps: lastGood?.step ?? 0,
+            final_loss: lastGood?.loss ?? null,
+            first_loss: windows[0]?.loss ?? null,
+            non_finite: { step: m.step, loss: String(m.loss), grad_norm: String(m.gradNorm), cause: error.cause },
+            train_seconds: trainSeconds,
+            wall_seconds: (performance.now() - t0) / 1000,
+          });
+          throw error;
+        }
+        lastGood = m;
         const seconds = (m.msPerStep * steps) / 1000;
         trainSeconds += seconds;
         windows.push({ steps, seconds, loss: m.loss });

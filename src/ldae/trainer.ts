@@ -7,6 +7,7 @@ import { augmentBatch, augmentationOn } from './augment';
 import type { ExperimentConfig } from './config';
 import { createWeightsEma, type WeightsEma } from './ema';
 import type { LdaeModel } from './ldaeModel';
+import type { FaultInjection } from './nonFinite';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
 import { deriveSeed, permutation, rng } from './random';
@@ -31,6 +32,8 @@ export class Trainer {
     readonly model: LdaeModel,
     /** Training images [count, H, W, C] in [0, 1], on the device (not owned). */
     readonly images: tf.Tensor4D,
+    /** Tests and demos: make one step's loss NaN (its gradients and the weights follow). */
+    readonly fault: FaultInjection | null = null,
   ) {
     this.cfg = model.cfg;
     this.batchSize = Math.min(this.cfg.batchSize, images.shape[0]);
@@ -67,7 +70,8 @@ export class Trainer {
     });
     const tT = tf.tensor1d(t);
     const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
-    const out = this.optimizer.minimize(() => this.model.loss(x0, tT, noise));
+    const poisoned = this.fault !== null && s + 1 === this.fault.nanAtStep;
+    const out = this.optimizer.minimize(() => (poisoned ? (tf.mul(this.model.loss(x0, tT, noise), Number.NaN) as tf.Scalar) : this.model.loss(x0, tT, noise)));
     this.ema?.update();
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
     this.pending.push(out);
