@@ -41,6 +41,17 @@ export interface ExperimentRun {
 
 const HELD_OUT_FOR_TOKENIZER = 1000;
 
+const metricsLine = (m: MetricsPoint) => ({
+  type: 'metrics',
+  step: m.step,
+  loss: m.loss,
+  lr: m.lr,
+  grad_norm: m.gradNorm,
+  ms_per_step: m.msPerStep,
+  images_per_s: m.imagesPerSec,
+  num_tensors: m.numTensors,
+});
+
 export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit, hooks: ExperimentHooks = {}): Promise<Record<string, unknown>> {
   const cfg = run.config;
   const t0 = performance.now();
@@ -80,7 +91,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         if (!m) continue;
         if (!isFiniteWindow(m)) {
           // The weights are no longer finite: no probe; the last good window is what is left.
-          emit({ type: 'metrics', step: m.step, loss: m.loss, lr: m.lr, grad_norm: m.gradNorm, ms_per_step: m.msPerStep, images_per_s: m.imagesPerSec, num_tensors: m.numTensors });
+          emit(metricsLine(m));
           const error = new NonFiniteLossError(m, lastGood, likelyCause(cfg, run.fault?.nanAtStep !== undefined && run.fault.nanAtStep <= m.step));
           emit({
             type: 'summary',
@@ -102,16 +113,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         const seconds = (m.msPerStep * steps) / 1000;
         trainSeconds += seconds;
         windows.push({ steps, seconds, loss: m.loss });
-        emit({
-          type: 'metrics',
-          step: m.step,
-          loss: m.loss,
-          lr: m.lr,
-          grad_norm: m.gradNorm,
-          ms_per_step: m.msPerStep,
-          images_per_s: m.imagesPerSec,
-          num_tensors: m.numTensors,
-        });
+        emit(metricsLine(m));
         if (hooks.afterWindow) {
           const hookCpu0 = process.cpuUsage();
           await hooks.afterWindow(trainer.step, model, emit, trainer.ema);
