@@ -3,7 +3,7 @@
 // checkpoint. Also: --sweep tokenizers, --sweep key=v1,v2 (generic), --save-checkpoint FILE,
 // --probe-only FILE and --data PATH (your own images).
 import { configProblems, isImportedDatasetId, type DatasetId } from '../ldae/config';
-import { configWarnings } from '../ldae/configWarnings';
+import { validConfigWarnings } from '../ldae/configWarnings';
 import { CheckpointError } from '../ldae/checkpoint/checkpoint';
 import { NonFiniteLossError, parseFault, type FaultInjection } from '../ldae/nonFinite';
 import { loadDatasetNode } from '../data/loadNode';
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   // The shape checks again, now with the loaded dataset's shape (parseArgs knows only the built-in ones).
   const problems = configProblems(opts.config, data.meta);
   if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
-  for (const w of configWarnings(opts.config, data.meta)) process.stderr.write(`experiment: warning: ${w.message}\n`);
+  for (const w of validConfigWarnings(opts.config, data.meta)) process.stderr.write(`experiment: warning: ${w.message}\n`);
   if (sweep?.kind === 'tokenizers') checkSweepDims(sweep, opts.config, data.meta);
   if (sweep) {
     const result = await runTokenizerSweep(opts, sweep, data, backend, tokenizerCache, emit);

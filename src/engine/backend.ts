@@ -97,12 +97,11 @@ async function backendNotes(name: BackendName): Promise<string[]> {
   return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/backend.ts)'} (crossOriginIsolated=${isolated})`];
 }
 
-/** The adapter `auto` would get, when it is a software one (SwiftShader...); null otherwise. */
-async function softwareAdapter(): Promise<AdapterInfo | null> {
+/** The WebGPU adapter tfjs would get, described; null when there is none (or asking fails). */
+async function adapterInfo(): Promise<AdapterInfo | null> {
   try {
     const adapter = await requestAdapter();
-    const info = adapter ? await describeAdapter(adapter) : null;
-    return info && isSoftwareAdapter(info) ? info : null;
+    return adapter ? await describeAdapter(adapter) : null;
   } catch {
     return null;
   }
@@ -113,7 +112,9 @@ async function softwareAdapter(): Promise<AdapterInfo | null> {
  * (and WebGL with it, which would run on the same software rasteriser); a forced one is tried first.
  */
 export async function selectBackend(requested: BackendChoice): Promise<BackendSelection> {
-  const software = requested === 'auto' ? await softwareAdapter() : null;
+  // auto looks at the adapter first; its description is reused when WebGPU is chosen.
+  const probed = requested === 'auto' ? await adapterInfo() : null;
+  const software = probed && isSoftwareAdapter(probed) ? probed : null;
   const order =
     requested !== 'auto' ? [requested, ...AUTO_ORDER.filter((b) => b !== requested)] : software ? AUTO_ORDER.filter((b) => b !== 'webgpu' && b !== 'webgl') : AUTO_ORDER;
   const failures: string[] = [];
@@ -125,8 +126,7 @@ export async function selectBackend(requested: BackendChoice): Promise<BackendSe
     }
     if (name === 'webgpu') tf.env().set('WEBGPU_CPU_FORWARD', false);
     installKernels(name);
-    const adapterSource = name === 'webgpu' ? await requestAdapter() : null;
-    const adapter = adapterSource ? await describeAdapter(adapterSource) : null;
+    const adapter = name === 'webgpu' ? (probed ?? (await adapterInfo())) : null;
     const fallbackReason =
       software && failures.length === 0
         ? `${SOFTWARE_ADAPTER_REASON} (${[software.vendor, software.architecture].filter(Boolean).join(' / ') || 'fallback adapter'}; ?backend=webgpu forces it)`

@@ -28,7 +28,11 @@ export function activationBytesPerStep(cfg: ExperimentConfig, shape: ImageShape)
 const gb = (bytes: number) => `${(bytes / 1e9).toFixed(1)} GB`;
 
 export function configWarnings(cfg: ExperimentConfig, shape?: ImageShape): ConfigWarning[] {
-  if (configProblems(cfg, shape).length > 0) return [];
+  return configProblems(cfg, shape).length > 0 ? [] : validConfigWarnings(cfg, shape);
+}
+
+/** configWarnings for a config already known to have no problems (callers that checked them). */
+export function validConfigWarnings(cfg: ExperimentConfig, shape?: ImageShape): ConfigWarning[] {
   const warnings: ConfigWarning[] = [];
   if (cfg.lr > RISKY_LR) {
     warnings.push({ field: 'lr', message: `lr ${cfg.lr} is high for AdamW on this transformer (the presets use 1e-3): the loss may turn NaN; try 1e-3` });

@@ -2,7 +2,7 @@
 // its own copy (runStore.runConfig): editing the draft never changes a running experiment.
 import { create } from 'zustand';
 import { configProblems, configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
-import { configWarnings } from '../../ldae/configWarnings';
+import { validConfigWarnings } from '../../ldae/configWarnings';
 import { applyPreset, getPreset, type PresetId } from '../../ldae/presets';
 import { loadedShape } from './engineStore';
 
@@ -26,18 +26,20 @@ export function currentProblems(cfg: ExperimentConfig) {
   return configProblems(cfg, loadedShape(cfg.dataset));
 }
 
-/** Legal but risky settings of a config, keyed by field (shown under the knob; Start stays enabled). */
-export function warningsByField(cfg: ExperimentConfig): Map<string, string[]> {
+const byField = (items: readonly { field: string; message: string }[]): Map<string, string[]> => {
   const map = new Map<string, string[]>();
-  for (const w of configWarnings(cfg, loadedShape(cfg.dataset))) map.set(w.field, [...(map.get(w.field) ?? []), w.message]);
+  for (const { field, message } of items) map.set(field, [...(map.get(field) ?? []), message]);
   return map;
-}
+};
 
-/** Problems of a config keyed by field (a field may have several). */
-export function problemsByField(cfg: ExperimentConfig): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const p of currentProblems(cfg)) map.set(p.field, [...(map.get(p.field) ?? []), p.message]);
-  return map;
+/**
+ * A config's problems (they block Start) and, when it has none, its legal but risky settings
+ * (said under the knob), each keyed by field (a field may have several).
+ */
+export function messagesByField(cfg: ExperimentConfig): { problems: Map<string, string[]>; warnings: Map<string, string[]> } {
+  const problems = currentProblems(cfg);
+  const warnings = problems.length > 0 ? [] : validConfigWarnings(cfg, loadedShape(cfg.dataset));
+  return { problems: byField(problems), warnings: byField(warnings) };
 }
 
 /** Keys whose values differ between two configs. */

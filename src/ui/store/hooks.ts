@@ -1,6 +1,6 @@
 // Small selectors shared by panels.
 import type { ExperimentConfig } from '../../ldae/config';
-import { problemsByField, useConfigStore, warningsByField } from './configStore';
+import { messagesByField, useConfigStore } from './configStore';
 import { useEngineStore } from './engineStore';
 import { hasSession, useRunStore } from './runStore';
 
@@ -11,8 +11,9 @@ export function useKnob<K extends keyof ExperimentConfig>(field: K) {
   const runValue = useRunStore((s) => (s.runConfig ? s.runConfig[field] : undefined));
   const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
   useEngineStore((s) => s.dataset.meta); // the shape checks depend on the loaded dataset: re-render when it changes
-  const problems = problemsByField(config).get(field) ?? [];
-  const warnings = warningsByField(config).get(field) ?? [];
+  const messages = messagesByField(config);
+  const problems = messages.problems.get(field) ?? [];
+  const warnings = messages.warnings.get(field) ?? [];
   return { value, changed: live && runValue !== undefined && runValue !== value, problems, warnings };
 }
 
