@@ -14,6 +14,12 @@ export const FORBIDDEN: { from: string[]; may_not_import: string[]; why: string 
     why: 'the science, data and backend layers run in the worker, Node and tests alike',
   },
   { from: ['src/ldae'], may_not_import: ['src/backends', 'src/node'], why: 'backends/ fills in kernels src/ldae defines; src/node is Node-only' },
+  {
+    from: ['src/ui', 'src/engine/client'],
+    may_not_import: ['src/engine/worker', 'src/backends', 'src/node', 'src/cli'],
+    why: 'the page reaches the worker only through src/engine/protocol and the client; tensors stay in the worker',
+  },
+  { from: ['src/engine/worker'], may_not_import: ['src/engine/client', 'src/ui', 'src/cli', 'src/node'], why: 'the worker answers the protocol; it never reaches back into the page or Node' },
 ];
 
 /** src/types holds plain data types: it may import only types from src/ldae/config (and itself). */

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
-import { createEngineClient } from './engine/client';
+import { createEngineClient } from './engine/client/engineClient';
 import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
 import './ui/styles.css';

@@ -1,5 +1,5 @@
 // Our global tfjs kernel patches, one file per concern. installKernels(backend) is called right
-// after a backend is chosen: by the worker's selectBackend (src/engine/backend.ts, which the
+// after a backend is chosen: by the worker's selectBackend (src/engine/worker/backend.ts, which the
 // browser bench worker uses too) and by setupNodeBackend (src/node/backend.ts: CLI, Node bench,
 // tests). Each patch re-registers kernels of one backend only and is idempotent; building a model
 // installs nothing. Measured gains: README, Performance ("Optimisations kept").

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadDatasetBrowser } from '../data/loadBrowser';
 import { DEFAULT_DATASET } from '../data/registry';
 import { setWebGpuRowKernels } from '../backends';
-import { describeAdapter, selectBackend } from '../engine/backend';
+import { describeAdapter, selectBackend } from '../engine/worker/backend';
 import { DEFAULT_CONFIG } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
 import type { BenchReply, BenchRequest } from './protocol';

@@ -27,7 +27,9 @@ const downhill = {
   'src/ldae/trainer.ts': "import * as tf from '@tensorflow/tfjs';\nimport type { ExperimentConfig } from './config';\nimport type { Metrics } from '../types/run';\n",
   'src/types/run.ts': "import type { ExperimentConfig } from '../ldae/config';\nimport { type Grid } from './data';\nexport interface Metrics { cfg: ExperimentConfig; grid: Grid }\n",
   'src/types/data.ts': 'export interface Grid { side: number }\n',
-  'src/engine/worker.ts': "import { DEFAULT_SEED } from '../ldae/config';\n",
+  'src/engine/worker/worker.ts': "import { DEFAULT_SEED } from '../../ldae/config';\nimport type { EngineEvent } from '../protocol';\n",
+  'src/engine/client/engineClient.ts': "import type { EngineEvent } from '../protocol';\n",
+  'src/ui/App.tsx': "import { createEngineClient } from '../engine/client/engineClient';\nimport type { EngineEvent } from '../engine/protocol';\n",
   'src/backends/index.ts': "import { DEFAULT_SEED } from '../ldae/config';\n",
 };
 
@@ -51,6 +53,20 @@ describe('check-imports', () => {
     expect(bad.find((l) => l.startsWith('src/data/load.ts:2: '))).toContain("import { panel } from '../ui/panels/DatasetPanel';");
     expect(bad.filter((l) => l.startsWith('src/types/x.ts:1: '))).toHaveLength(2); // uphill, and not a type from config
     expect(bad.find((l) => l.startsWith('src/ldae/optim/adamw.ts:1: '))).toContain('may not import src/backends');
+  });
+
+  it('keeps the page and the worker apart: they meet only in src/engine/protocol', () => {
+    const bad = findBadImports(
+      tree({
+        ...downhill,
+        'src/ui/Panel.tsx': "import { selectBackend } from '../engine/worker/backend';\n",
+        'src/engine/client/other.ts': "import { createTrainingRunner } from '../worker/trainingRunner';\n",
+        'src/engine/worker/runner.ts': "import { createEngineClient } from '../client/engineClient';\n",
+      }),
+    );
+    expect(bad.map((l) => l.split(':')[0]).sort()).toEqual(['src/engine/client/other.ts', 'src/engine/worker/runner.ts', 'src/ui/Panel.tsx']);
+    expect(bad.find((l) => l.startsWith('src/ui/Panel.tsx'))).toContain('may not import src/engine/worker');
+    expect(bad.find((l) => l.startsWith('src/engine/worker/runner.ts'))).toContain('may not import src/engine/client');
   });
 
   it('lets src/types import only types from src/ldae/config', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, joinChunks, splitChunks } from '../../src/engine/datasetStoreIdb';
+import { CHUNK_BYTES, joinChunks, splitChunks } from '../../src/engine/worker/datasetStoreIdb';
 
 describe('imported datasets are stored in chunks (Chromium refuses IndexedDB values over ~128 MB)', () => {
   it('splits into pieces of at most the chunk size and joins back exactly', () => {

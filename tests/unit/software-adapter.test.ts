@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSoftwareAdapter } from '../../src/engine/softwareAdapter';
+import { isSoftwareAdapter } from '../../src/engine/worker/softwareAdapter';
 import type { AdapterInfo } from '../../src/types/run';
 
 const adapter = (over: Partial<AdapterInfo>): AdapterInfo => ({ vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false, ...over });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LoadedDataset } from '../../src/types/data';
 import type { EngineEvent } from '../../src/engine/protocol';
-import { createTrainingRunner } from '../../src/engine/trainingRunner';
+import { createTrainingRunner } from '../../src/engine/worker/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';
 import { fashionSlice } from './runnerHelpers';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedDataset } from '../../src/types/data';
 import type { EngineEvent } from '../../src/engine/protocol';
 import type { ProbeResult } from '../../src/types/run';
-import { createTrainingRunner } from '../../src/engine/trainingRunner';
+import { createTrainingRunner } from '../../src/engine/worker/trainingRunner';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { setupNodeBackend } from '../../src/node/backend';
 import { fashionSlice, isState, recorder } from './runnerHelpers';

@@ -2,7 +2,7 @@
 import { BUILTIN_DATASET_SHAPES, type BackendChoice, type DatasetId, type ExperimentConfig } from '../../ldae/config';
 import { configForShape } from '../../ldae/colourDefaults';
 import type { ImageShape } from '../../types/data';
-import type { EngineClient } from '../../engine/client';
+import type { EngineClient } from '../../engine/client/engineClient';
 import type { EngineEvent } from '../../engine/protocol';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
 import { useImportStore } from './importStore';

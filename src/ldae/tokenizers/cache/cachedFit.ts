@@ -1,5 +1,5 @@
 // Fit a tokenizer, or restore it when one with the same cache key was fitted before. The worker
-// passes an IdbTokenizerCache (src/engine/tokenizerCacheIdb.ts), the CLI a FileTokenizerCache
+// passes an IdbTokenizerCache (src/engine/worker/tokenizerCacheIdb.ts), the CLI a FileTokenizerCache
 // (src/node/tokenizerCacheFile.ts), tests a MemoryTokenizerCache.
 import type * as tf from '@tensorflow/tfjs';
 import { obtainTokenizer, type FittedTokenizer } from '../../build';

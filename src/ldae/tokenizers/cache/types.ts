@@ -1,6 +1,6 @@
 // Fitted tokenizers are cached by everything that determines them, so switching back to a
 // tokenizer is instant. Two stores implement this: IndexedDB in the browser
-// (src/engine/tokenizerCacheIdb.ts) and files under .cache/tokenizers in Node
+// (src/engine/worker/tokenizerCacheIdb.ts) and files under .cache/tokenizers in Node
 // (src/node/tokenizerCacheFile.ts); memory.ts is a per-session store.
 import type { SerializedTokenizer } from '../types';
 

@@ -1,14 +1,14 @@
 // Worker: runs one import at a time (image folder, zip, CIFAR-10 archive) from the files the page
 // chose, reports progress, stores the result in IndexedDB and answers with the new list. Cancel
 // aborts it between files. A failure touches nothing: the loaded dataset and any run go on.
-import { extension } from '../data/import/archives';
-import { importCifar10 } from '../data/import/cifar';
-import { importImageFolder, importImageZip } from '../data/import/folder';
-import { ImportCancelled, ImportError, type ImportEntry, type ImportOptions, type ImportResult } from '../data/import/types';
-import type { LoadedDataset } from '../types/data';
+import { extension } from '../../data/import/archives';
+import { importCifar10 } from '../../data/import/cifar';
+import { importImageFolder, importImageZip } from '../../data/import/folder';
+import { ImportCancelled, ImportError, type ImportEntry, type ImportOptions, type ImportResult } from '../../data/import/types';
+import type { LoadedDataset } from '../../types/data';
 import type { IdbDatasetStore } from './datasetStoreIdb';
 import { browserImageDecoder } from './imageDecoderBrowser';
-import type { EngineCommand, EngineEvent, ImportFile } from './protocol';
+import type { EngineCommand, EngineEvent, ImportFile } from '../protocol';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 const PROGRESS_INTERVAL_MS = 100;

@@ -1,5 +1,5 @@
 // UI side of the engine seam: starts the worker, sends typed commands, delivers typed events.
-import type { EngineCommand, EngineEvent } from './protocol';
+import type { EngineCommand, EngineEvent } from '../protocol';
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -11,7 +11,7 @@ export interface EngineClient {
 }
 
 export function createEngineClient(): EngineClient {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'ldae-engine' });
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'ldae-engine' });
   const listeners = new Set<EngineListener>();
   const emit = (event: EngineEvent) => {
     for (const l of listeners) l(event);

@@ -1,12 +1,12 @@
 // The engine worker: hosts tfjs, chooses the backend, loads the dataset and hands training
 // commands to the training runner. Talks to the UI only through protocol.ts messages.
 // Every exception becomes an `error` event; the worker never dies silently.
-import { isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../ldae/config';
-import { loadDatasetBrowser } from '../data/loadBrowser';
-import { sampleGrid } from '../data/split';
-import type { LoadedDataset } from '../types/data';
+import { isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../../ldae/config';
+import { loadDatasetBrowser } from '../../data/loadBrowser';
+import { sampleGrid } from '../../data/split';
+import type { LoadedDataset } from '../../types/data';
 import { selectBackend } from './backend';
-import type { EngineCommand, EngineEvent } from './protocol';
+import type { EngineCommand, EngineEvent } from '../protocol';
 
 import { createTrainingRunner, type TrainingRunner } from './trainingRunner';
 import { IdbTokenizerCache } from './tokenizerCacheIdb';

@@ -1,9 +1,9 @@
 // Browser: fitted tokenizers in IndexedDB (database "ldae-playground", store "tokenizers"), stored
 // in the same byte format as the Node file cache.
 import { createStore, get, set, type UseStore } from 'idb-keyval';
-import { tokenizerFromBytes, tokenizerToBytes } from '../ldae/tokenizers/cache/binary';
-import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
-import type { SerializedTokenizer } from '../ldae/tokenizers/types';
+import { tokenizerFromBytes, tokenizerToBytes } from '../../ldae/tokenizers/cache/binary';
+import type { TokenizerCache } from '../../ldae/tokenizers/cache/types';
+import type { SerializedTokenizer } from '../../ldae/tokenizers/types';
 
 export class IdbTokenizerCache implements TokenizerCache {
   private readonly store: UseStore;

@@ -1,6 +1,6 @@
 // A WebGPU adapter that runs on the CPU (SwiftShader, or any adapter the browser marks as a
 // fallback): tfjs trains there ~40x slower than on wasm, so `auto` skips it.
-import type { AdapterInfo } from '../types/run';
+import type { AdapterInfo } from '../../types/run';
 
 const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i;
 

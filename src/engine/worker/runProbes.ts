@@ -3,11 +3,11 @@
 // seed / architecture), and evaluations every
 // probeEvery steps, on demand and at the end of the run. Progress goes out as probeProgress
 // events; an evaluation can be cancelled between batches (its tensors are freed either way).
-import type { LoadedDataset } from '../types/data';
-import type { ExperimentConfig } from '../ldae/config';
-import type { WeightsEma } from '../ldae/ema';
-import type { LdaeModel } from '../ldae/ldaeModel';
-import type { Tokenizer } from '../ldae/tokenizers/types';
+import type { LoadedDataset } from '../../types/data';
+import type { ExperimentConfig } from '../../ldae/config';
+import type { WeightsEma } from '../../ldae/ema';
+import type { LdaeModel } from '../../ldae/ldaeModel';
+import type { Tokenizer } from '../../ldae/tokenizers/types';
 import {
   computeBaselines,
   evaluateProbes,
@@ -21,9 +21,9 @@ import {
   type ProbeMeasurement,
   type ProbeSets,
   type ProbeSettings,
-} from '../ldae/probe';
-import type { EngineEvent } from './protocol';
-import type { Baselines, ProbeResult } from '../types/run';
+} from '../../ldae/probe';
+import type { EngineEvent } from '../protocol';
+import type { Baselines, ProbeResult } from '../../types/run';
 
 /** Thrown from the progress callback to end an evaluation early (stop, reset, new start). */
 export class ProbeCancelled extends Error {

@@ -7,10 +7,10 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import { installKernels } from '../backends';
+import { installKernels } from '../../backends';
 import { SOFTWARE_ADAPTER_REASON, isSoftwareAdapter } from './softwareAdapter';
-import type { BackendChoice } from '../ldae/config';
-import type { AdapterInfo, BackendName } from '../types/run';
+import type { BackendChoice } from '../../ldae/config';
+import type { AdapterInfo, BackendName } from '../../types/run';
 
 // The .wasm files are emitted by Vite and served from our own origin.
 setWasmPaths({
@@ -94,7 +94,7 @@ async function backendNotes(name: BackendName): Promise<string[]> {
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/backend.ts)'} (crossOriginIsolated=${isolated})`];
+  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/worker/backend.ts)'} (crossOriginIsolated=${isolated})`];
 }
 
 /** The WebGPU adapter tfjs would get, described; null when there is none (or asking fails). */

@@ -4,10 +4,10 @@
 // description under "info:<id>", written last, so the list never reads pixels and never shows a
 // half-written import.
 import { createStore, delMany, get, getMany, keys, set, type UseStore } from 'idb-keyval';
-import { decodeAsset, toLoadedDataset } from '../data/format';
-import type { ImportResult } from '../data/import/types';
-import type { DatasetId } from '../ldae/config';
-import type { LoadedDataset, StorageUse, StoredDatasetInfo } from '../types/data';
+import { decodeAsset, toLoadedDataset } from '../../data/format';
+import type { ImportResult } from '../../data/import/types';
+import type { DatasetId } from '../../ldae/config';
+import type { LoadedDataset, StorageUse, StoredDatasetInfo } from '../../types/data';
 
 const INFO = 'info:';
 const ASSET = 'asset:';

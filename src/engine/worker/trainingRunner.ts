@@ -3,19 +3,19 @@
 // pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
 // during training run at the next step boundary, never in the middle of a step.
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedDataset } from '../types/data';
-import { buildModel } from '../ldae/build';
-import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
-import { MemoryTokenizerCache } from '../ldae/tokenizers/cache/memory';
-import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
-import { configProblems, type ExperimentConfig } from '../ldae/config';
-import { splitImages } from '../ldae/deviceData';
-import type { LdaeModel } from '../ldae/ldaeModel';
-import { takeSnapshot } from '../ldae/snapshot';
-import { summarizeTokenizer } from '../ldae/tokenizerSummary';
-import { Trainer } from '../ldae/trainer';
-import type { EngineCommand, EngineEvent } from './protocol';
-import type { RunState } from '../types/run';
+import type { LoadedDataset } from '../../types/data';
+import { buildModel } from '../../ldae/build';
+import { obtainTokenizerCached } from '../../ldae/tokenizers/cache/cachedFit';
+import { MemoryTokenizerCache } from '../../ldae/tokenizers/cache/memory';
+import type { TokenizerCache } from '../../ldae/tokenizers/cache/types';
+import { configProblems, type ExperimentConfig } from '../../ldae/config';
+import { splitImages } from '../../ldae/deviceData';
+import type { LdaeModel } from '../../ldae/ldaeModel';
+import { takeSnapshot } from '../../ldae/snapshot';
+import { summarizeTokenizer } from '../../ldae/tokenizerSummary';
+import { Trainer } from '../../ldae/trainer';
+import type { EngineCommand, EngineEvent } from '../protocol';
+import type { RunState } from '../../types/run';
 import { ProbeCancelled, createRunProbes, type RunProbes } from './runProbes';
 import { yieldToEventLoop } from './yieldToEventLoop';
 

@@ -2,7 +2,7 @@
 // format the browser reads works (PNG, JPEG, WebP, GIF's first frame, BMP, AVIF). A photo much
 // larger than the target is centre-cropped and shrunk by the browser first (to SHRINK_TO x side);
 // the box filter in src/data/import/resample.ts makes the final pixels either way.
-import type { DecodedImage, ImageDecoder } from '../data/import/types';
+import type { DecodedImage, ImageDecoder } from '../../data/import/types';
 
 /** Images whose short side exceeds this many times the target side are pre-shrunk to it. */
 const SHRINK_TO = 4;
