@@ -17,8 +17,7 @@ import { DATA_FLAGS, DATA_USAGE, configForImported, importLine, loadDataRequest,
 import { runGridSweep, type GridRunner } from './gridSweep';
 import { GRID_SWEEP_USAGE, planGrid, type GridSweepOptions } from './gridSweepArgs';
 import { checkProbeOnlyFlags, probeCheckpoint, probeOnlyConfig, rejectTrainingFields } from './probeOnly';
-import { runProbedExperiment } from './probedRun';
-import type { Emit } from './runExperiment';
+import { runExperiment, type Emit } from './runExperiment';
 import { runTokenizerSweep } from './sweep';
 import { SWEEP_FLAGS, SWEEP_USAGE, checkSweepDims, parseSweepRequest } from './sweepArgs';
 
@@ -80,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
       backend: opts.backend,
       trainImages: opts.trainImages,
       run: async (config) =>
-        runProbedExperiment(
+        runExperiment(
           { preset: opts.preset, config, backend: await runtime.backend(), trainImages: opts.trainImages, tokenizerCache },
           await runtime.data(config.dataset),
           () => {},
@@ -101,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`Written to ${sweep.out}\n`);
     return result.failed.length > 0 ? 1 : 0;
   }
-  const summary = await runProbedExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint, fault }, data, emit);
+  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint, fault }, data, emit);
   emit(summary);
   return 0;
 }

@@ -1,5 +1,5 @@
 // The generic sweep: every cell (combination x seed) is one ordinary run (a training run through
-// probedRun.ts, or a probe-only evaluation of a checkpoint), unless the sweep cache already holds
+// runExperiment.ts, or a probe-only evaluation of a checkpoint), unless the sweep cache already holds
 // its result under the same config hash. One JSON line per cell, then the Markdown table, also
 // written to --out.
 import { createHash } from 'node:crypto';

@@ -7,7 +7,10 @@ import { datasetBlock } from './datasetFlags';
 import { DEFAULT_CONFIG, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
 import { CliError, type CliOptions } from './args';
-import { createProbeHooks } from './probeHooks';
+import { createBaselineCache } from '../ldae/probe';
+import { createSessionProbes } from '../ldae/session/sessionProbes';
+import { FileBaselineStore } from '../node/baselineStoreFile';
+import { baselineFields, probeFields } from './probeLines';
 import type { Emit } from './runExperiment';
 
 /** Probe settings: the only config fields a probe-only evaluation may change. */
@@ -71,12 +74,21 @@ export async function probeCheckpoint(
   try {
     const mismatch = weightMismatch(model, ck.weights);
     if (mismatch) throw new CheckpointError(`${file}: ${mismatch}`);
-    const hooks = createProbeHooks(cfg, data);
-    await hooks.beforeTraining?.(model, emit);
+    const probes = createSessionProbes(cfg, data, { baselineCache: createBaselineCache(new FileBaselineStore()) });
+    const baselines = await probes.baselines(async () => ({ model, owned: false }), model.tokenizer);
+    emit({ type: 'baselines', ...baselineFields(baselines) });
     const load0 = performance.now();
     loadWeights(model, ck.weights);
     loadSeconds += (performance.now() - load0) / 1000;
-    const fields = (await hooks.summaryFields?.(model, ck.step, emit, null)) ?? {};
+    const probe = await probes.evaluate(model, ck.step, null);
+    emit({ type: 'probe', ...probeFields(probe) });
+    const sets = probes.sets();
+    const fields = {
+      probe: probeFields(probe),
+      probe_seconds_total: probe.seconds,
+      probe_sets: { train: sets.train.count, test: sets.test.count, t: cfg.probeT },
+      baselines: baselineFields(baselines),
+    };
     const cpu = process.cpuUsage(cpu0);
     return {
       type: 'summary',

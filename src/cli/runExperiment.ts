@@ -1,31 +1,23 @@
-// The experiment loop of the CLI: fit the tokenizer, build the model, train, and emit one
-// JSON-ready object per metrics window and a summary. Same engine code as the worker.
+// One training run of the CLI, on the core's TrainingSession (the worker's run loop too): the
+// model line, the baselines before the first step (cached in .cache/baselines), a JSON line per
+// metrics window and per probe, the checkpoint with --save-checkpoint, the end-of-run evaluation
+// and the summary. The single run, the tokenizer sweep and the generic sweep all train through here.
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedDataset } from '../types/data';
-import { buildModel, obtainTokenizer } from '../ldae/build';
-import { obtainTokenizerCached } from '../ldae/tokenizers/cache/cachedFit';
-import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
+import type { MetricsPoint, ProbeResult } from '../types/run';
+import { checkpointOf } from '../ldae/checkpoint/checkpoint';
 import type { ExperimentConfig } from '../ldae/config';
-import type { WeightsEma } from '../ldae/ema';
 import { splitImages } from '../ldae/deviceData';
-import type { LdaeModel } from '../ldae/ldaeModel';
-import { summarizeTokenizer } from '../ldae/tokenizerSummary';
-import { Trainer } from '../ldae/trainer';
-import { NonFiniteLossError, isFiniteWindow, likelyCause, type FaultInjection } from '../ldae/nonFinite';
-import type { MetricsPoint } from '../types/run';
+import type { FaultInjection } from '../ldae/nonFinite';
+import { createBaselineCache } from '../ldae/probe';
+import { TrainingSession, type TrainEnd } from '../ldae/session/trainingSession';
+import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
+import { FileBaselineStore } from '../node/baselineStoreFile';
+import { writeCheckpointFile } from '../node/checkpointFile';
 import { datasetBlock } from './datasetFlags';
+import { baselineFields, probeFields } from './probeLines';
 
 export type Emit = (line: Record<string, unknown>) => void;
-
-export interface ExperimentHooks {
-  /** On the built model before its first step (e.g. the random-init probe baseline); may emit lines. */
-  beforeTraining?(model: LdaeModel, emit: Emit): Promise<void>;
-  /** After each metrics window (e.g. a probe every K steps); may emit lines. Not counted as training time.
-   *  `ema`: the trainer's EMA of the weights (emaDecay > 0), else null. */
-  afterWindow?(step: number, model: LdaeModel, emit: Emit, ema: WeightsEma | null): Promise<void>;
-  /** Extra summary fields computed on the trained model (e.g. probe accuracy, baselines). */
-  summaryFields?(model: LdaeModel, step: number, emit: Emit, ema: WeightsEma | null): Promise<Record<string, unknown>>;
-}
 
 export interface ExperimentRun {
   preset: string;
@@ -35,8 +27,10 @@ export interface ExperimentRun {
   trainImages: number;
   /** Where fitted tokenizers are kept between runs (the CLI: .cache/tokenizers); none = always fit. */
   tokenizerCache?: TokenizerCache;
-  /** --fault nan@K: step K's loss is NaN (the guard below stops the run). */
+  /** --fault nan@K: step K's loss is NaN (the session's guard stops the run). */
   fault?: FaultInjection | null;
+  /** Write the trained model here at the end of training (before the final probe). */
+  saveCheckpoint?: string;
 }
 
 const HELD_OUT_FOR_TOKENIZER = 1000;
@@ -52,93 +46,114 @@ const metricsLine = (m: MetricsPoint) => ({
   num_tensors: m.numTensors,
 });
 
-export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit, hooks: ExperimentHooks = {}): Promise<Record<string, unknown>> {
+const neverStop = () => false;
+
+export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit): Promise<Record<string, unknown>> {
   const cfg = run.config;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const train = splitImages(data.train, data.meta, run.trainImages > 0 ? run.trainImages : data.train.count);
   const heldOut = splitImages(data.test, data.meta, HELD_OUT_FOR_TOKENIZER);
-  const fitted = run.tokenizerCache ? await obtainTokenizerCached(cfg, train, run.tokenizerCache) : await obtainTokenizer(cfg, train, null);
-  const tokSummary = await summarizeTokenizer(fitted.tokenizer, heldOut, fitted.fitSeconds, fitted.fromCache);
-  heldOut.dispose();
-  const model = await buildModel(cfg, fitted.tokenizer, train);
-  const summary = model.summary();
-  emit({
-    type: 'model',
-    preset: run.preset,
-    params: summary.params,
-    flops_per_image: summary.flopsPerImage,
-    tokens: summary.tokens,
-    width: summary.width,
-    depth: summary.depth,
-    tokenizer: { kind: tokSummary.kind, d: tokSummary.latentDim, D: tokSummary.patchDim, variance_kept: tokSummary.varianceKept, recon_mse: tokSummary.reconMse },
-  });
-
-  // Before the Trainer exists: its speed clock starts at construction.
-  await hooks.beforeTraining?.(model, emit);
-  const trainer = new Trainer(model, train, run.fault ?? null);
-  let lastGood: MetricsPoint | null = null;
-  const trainCpu0 = process.cpuUsage();
-  let hookCpuSeconds = 0;
-  const windows: { steps: number; seconds: number; loss: number }[] = [];
-  let trainSeconds = 0;
+  let session: TrainingSession | null = null;
   try {
-    while (trainer.step < cfg.steps) {
-      trainer.trainStep();
-      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === cfg.steps) {
-        const steps = trainer.pendingSteps;
-        const m = await trainer.readMetrics();
-        if (!m) continue;
-        if (!isFiniteWindow(m)) {
-          // The weights are no longer finite: no probe; the last good window is what is left.
-          emit(metricsLine(m));
-          const error = new NonFiniteLossError(m, lastGood, likelyCause(cfg, run.fault?.nanAtStep !== undefined && run.fault.nanAtStep <= m.step));
-          emit({
-            type: 'summary',
-            preset: run.preset,
-            config: cfg,
-            dataset: datasetBlock(data.meta),
-            backend: run.backend,
-            stopped: 'non-finite loss',
-            steps: lastGood?.step ?? 0,
-            final_loss: lastGood?.loss ?? null,
-            first_loss: windows[0]?.loss ?? null,
-            non_finite: { step: m.step, loss: String(m.loss), grad_norm: String(m.gradNorm), cause: error.cause },
-            train_seconds: trainSeconds,
-            wall_seconds: (performance.now() - t0) / 1000,
-          });
-          throw error;
-        }
-        lastGood = m;
+    session = await TrainingSession.open({
+      cfg,
+      dataset: data,
+      train,
+      heldOut,
+      tokenizerCache: run.tokenizerCache ?? null,
+      baselineCache: createBaselineCache(new FileBaselineStore()),
+      fault: run.fault ?? null,
+    });
+    const s = session;
+    const tok = s.tokenizerSummary;
+    const summary = s.model.summary();
+    emit({
+      type: 'model',
+      preset: run.preset,
+      params: summary.params,
+      flops_per_image: summary.flopsPerImage,
+      tokens: summary.tokens,
+      width: summary.width,
+      depth: summary.depth,
+      tokenizer: { kind: tok.kind, d: tok.latentDim, D: tok.patchDim, variance_kept: tok.varianceKept, recon_mse: tok.reconMse },
+    });
+    const baselines = await s.baselines();
+    emit({ type: 'baselines', ...baselineFields(baselines) });
+
+    const trainCpu0 = process.cpuUsage();
+    let probeCpuSeconds = 0;
+    let probeSeconds = 0;
+    let lastProbe: ProbeResult | null = null;
+    const probe = async () => {
+      const cpu = process.cpuUsage();
+      const r = await s.probe();
+      probeCpuSeconds += cpuSeconds(process.cpuUsage(cpu));
+      probeSeconds += r.seconds;
+      lastProbe = r;
+      emit({ type: 'probe', ...probeFields(r) });
+      return r;
+    };
+    const windows: { steps: number; seconds: number; loss: number }[] = [];
+    let trainSeconds = 0;
+    const control = {
+      stopped: neverStop,
+      paused: neverStop,
+      onMetrics(m: MetricsPoint, steps: number) {
         const seconds = (m.msPerStep * steps) / 1000;
         trainSeconds += seconds;
         windows.push({ steps, seconds, loss: m.loss });
         emit(metricsLine(m));
-        if (hooks.afterWindow) {
-          const hookCpu0 = process.cpuUsage();
-          await hooks.afterWindow(trainer.step, model, emit, trainer.ema);
-          hookCpuSeconds += cpuSeconds(process.cpuUsage(hookCpu0));
-        }
-        trainer.resetClock();
-      }
+      },
+    };
+    let end: TrainEnd;
+    while ((end = await s.train(cfg.steps, control)) === 'probe-due') await probe();
+    if (end === 'non-finite') {
+      // The weights are no longer finite: no probe; the last good window is what is left.
+      const error = s.lastFault!;
+      const m = error.window;
+      emit(metricsLine(m));
+      emit({
+        type: 'summary',
+        preset: run.preset,
+        config: cfg,
+        dataset: datasetBlock(data.meta),
+        backend: run.backend,
+        stopped: 'non-finite loss',
+        steps: error.restoredStep,
+        final_loss: error.lastGood?.loss ?? null,
+        first_loss: windows[0]?.loss ?? null,
+        non_finite: { step: m.step, loss: String(m.loss), grad_norm: String(m.gradNorm), cause: error.cause, rolled_back_to: error.restoredStep },
+        train_seconds: trainSeconds,
+        wall_seconds: (performance.now() - t0) / 1000,
+      });
+      throw error;
     }
+    const step = s.step;
+    const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0)) - probeCpuSeconds;
+    // The checkpoint before the final probe: a failing probe must not lose the trained model.
+    let checkpoint: Record<string, unknown> | null = null;
+    if (run.saveCheckpoint) {
+      const w0 = performance.now();
+      const bytes = await writeCheckpointFile(run.saveCheckpoint, await checkpointOf(s.model, step, { preset: run.preset, trainImages: train.shape[0] }));
+      checkpoint = { file: run.saveCheckpoint, step, bytes, seconds: (performance.now() - w0) / 1000 };
+    }
+    const final: ProbeResult = s.probes.due(step) ? await probe() : lastProbe!;
     // Steady-state speed: leave out the first window (kernel compilation, warm-up) when there are others.
     const steady = windows.length > 1 ? windows.slice(1) : windows;
-    const steadySteps = steady.reduce((s, w) => s + w.steps, 0);
-    const steadySeconds = steady.reduce((s, w) => s + w.seconds, 0);
+    const steadySteps = steady.reduce((n, w) => n + w.steps, 0);
+    const steadySeconds = steady.reduce((n, w) => n + w.seconds, 0);
     const batch = Math.min(cfg.batchSize, train.shape[0]);
-    const trainCpuSeconds = cpuSeconds(process.cpuUsage(trainCpu0)) - hookCpuSeconds;
-    const extra = (await hooks.summaryFields?.(model, trainer.step, emit, trainer.ema)) ?? {};
     return {
       type: 'summary',
       preset: run.preset,
       config: cfg,
       dataset: datasetBlock(data.meta),
       backend: run.backend,
-      steps: trainer.step,
+      steps: step,
       images_per_s: (steadySteps * batch) / steadySeconds,
       ms_per_step: (steadySeconds * 1000) / steadySteps,
-      images_per_s_overall: (trainer.step * batch) / trainSeconds,
+      images_per_s_overall: (step * batch) / trainSeconds,
       final_loss: windows.at(-1)?.loss ?? null,
       first_loss: windows[0]?.loss ?? null,
       params: summary.params,
@@ -146,15 +161,15 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       forward_flops_per_image: summary.forwardFlopsPerImage,
       train_images: train.shape[0],
       tokenizer: {
-        kind: tokSummary.kind,
-        latent_dim: tokSummary.latentDim,
-        patch_dim: tokSummary.patchDim,
-        variance_kept: tokSummary.varianceKept,
-        recon_mse: tokSummary.reconMse,
-        recon_psnr: tokSummary.reconPsnr,
+        kind: tok.kind,
+        latent_dim: tok.latentDim,
+        patch_dim: tok.patchDim,
+        variance_kept: tok.varianceKept,
+        recon_mse: tok.reconMse,
+        recon_psnr: tok.reconPsnr,
         // Restore time when from_cache (the original fit time is not stored in the cache).
-        fit_seconds: tokSummary.fitSeconds,
-        from_cache: tokSummary.fromCache,
+        fit_seconds: tok.fitSeconds,
+        from_cache: tok.fromCache,
       },
       train_seconds: trainSeconds,
       wall_seconds: (performance.now() - t0) / 1000,
@@ -162,11 +177,15 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       process_cpu_seconds: cpuSeconds(process.cpuUsage(cpu0)),
       train_cpu_seconds: trainCpuSeconds,
       num_tensors: tf.memory().numTensors,
-      ...extra,
+      ...(checkpoint ? { checkpoint } : {}),
+      probe: probeFields(final),
+      probe_seconds_total: probeSeconds,
+      probe_sets: { train: s.probes.sets().train.count, test: s.probes.sets().test.count, t: cfg.probeT },
+      baselines: baselineFields(baselines),
     };
   } finally {
-    trainer.dispose();
-    model.dispose();
+    session?.dispose();
+    heldOut.dispose();
     train.dispose();
   }
 }

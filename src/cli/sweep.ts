@@ -7,8 +7,7 @@ import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import { writeFileAtomic } from '../node/atomicWrite';
 import type { CliOptions } from './args';
 import { sweepMarkdown, type SweepCell, type SweepSetup } from './markdownTable';
-import { runProbedExperiment } from './probedRun';
-import type { Emit } from './runExperiment';
+import { runExperiment, type Emit } from './runExperiment';
 import type { SweepOptions } from './sweepArgs';
 
 export interface SweepResult {
@@ -52,7 +51,7 @@ export async function runTokenizerSweep(
       rawPixel = { linearTestAcc: b.raw_pixel.linear_test_acc, knnTestAcc: b.raw_pixel.knn_test_acc };
     };
     try {
-      const s = (await runProbedExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, inner)) as unknown as CellSummary;
+      const s = (await runExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, inner)) as unknown as CellSummary;
       const cell: SweepCell = {
         tokenizer,
         d,

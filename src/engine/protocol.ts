@@ -3,6 +3,7 @@
 // Only plain data crosses it: no tensors, no classes. The data types live in src/types/.
 import type { BackendChoice, DatasetId, ExperimentConfig } from '../ldae/config';
 import type { ImportSide } from '../data/import/types';
+import type { FaultInjection } from '../ldae/nonFinite';
 import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
 import type { AdapterInfo, BackendName, Baselines, MetricsPoint, ModelSummary, ProbeResult, RunState, Snapshot, TokenizerSummary } from '../types/run';
 
@@ -23,7 +24,8 @@ export type EngineCommand =
   | { type: 'listDatasets' }
   | { type: 'removeDataset'; dataset: DatasetId }
   | { type: 'previewTokenizer'; config: ExperimentConfig }
-  | { type: 'start'; config: ExperimentConfig }
+  /** `fault` (the page's ?fault=nan@K): step K's loss becomes NaN, through the real guard (tests, demos). */
+  | { type: 'start'; config: ExperimentConfig; fault?: FaultInjection | null }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step'; count: number }
@@ -52,4 +54,9 @@ export type EngineEvent =
   | { type: 'baselines'; baselines: Baselines }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'log'; message: string }
+  /**
+   * A metrics window's loss or gradient norm was NaN or infinite: the run is paused at the last good
+   * state (`toStep`; weights, optimizer, data order) and Resume continues from there.
+   */
+  | { type: 'rolledBack'; badStep: number; toStep: number; cause: string; message: string }
   | { type: 'error'; message: string; where: string; fatal: boolean };

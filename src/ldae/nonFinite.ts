@@ -16,6 +16,17 @@ export function parseFault(spec: string): FaultInjection {
   return { nanAtStep: Number(m[1]) };
 }
 
+/** The page's `?fault=nan@K`: the injection, or a problem to show (null when absent). */
+export function faultFromSearchParams(params: URLSearchParams): { fault: FaultInjection | null; problem: string | null } {
+  const spec = params.get('fault');
+  if (spec === null) return { fault: null, problem: null };
+  try {
+    return { fault: parseFault(spec), problem: null };
+  } catch (e) {
+    return { fault: null, problem: `?fault=${spec} is ignored: ${(e as Error).message}` };
+  }
+}
+
 /** The most likely reason for a non-finite loss under this config, with what to try. */
 export function likelyCause(cfg: Pick<ExperimentConfig, 'lr' | 'gradClip'>, injected: boolean): string {
   if (injected) return 'it was injected on purpose (fault nan@K)';
@@ -24,18 +35,24 @@ export function likelyCause(cfg: Pick<ExperimentConfig, 'lr' | 'gradClip'>, inje
   return 'try a lower learning rate (e.g. half of ' + cfg.lr + ')';
 }
 
+/** A non-finite metrics window, and the last good state the run was rolled back to. */
 export class NonFiniteLossError extends Error {
   constructor(
     readonly window: MetricsPoint,
-    /** The last window whose loss was finite; null when the first window was already bad. */
+    /** The last window whose loss was finite (the state rolled back to); null: back to the initial weights. */
     readonly lastGood: MetricsPoint | null,
     readonly cause: string,
   ) {
     super(
       `the loss became non-finite (loss ${window.loss}, gradient norm ${window.gradNorm}) in the metrics window ending at step ${window.step}; ` +
-        (lastGood ? `last good step ${lastGood.step} (loss ${lastGood.loss.toPrecision(4)})` : 'no step before it was good') +
+        (lastGood ? `rolled back to the last good step ${lastGood.step} (loss ${lastGood.loss.toPrecision(4)})` : 'rolled back to step 0 (no step before it was good)') +
         `. Likely cause: ${cause}.`,
     );
+  }
+
+  /** The step the run was rolled back to. */
+  get restoredStep(): number {
+    return this.lastGood?.step ?? 0;
   }
 }
 

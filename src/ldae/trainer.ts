@@ -13,6 +13,27 @@ import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
 import { deriveSeed, permutation, rng } from './random';
 import { sampleTimes } from './schedules';
 
+/**
+ * Everything a run needs to go on from a step boundary: weights, optimizer state, EMA, the data
+ * order and the step (every random draw is derived from the seed and the step or epoch, so this is
+ * the RNG state too). Its tensors share their buffers with the live ones: nothing writes a weight
+ * in place and the fused AdamW copies a shared moment before writing it (ensureOwnBuffers), so
+ * taking one copies nothing; a buffer is duplicated only once training moves the live value on.
+ */
+export interface TrainerState {
+  step: number;
+  epoch: number;
+  cursor: number;
+  order: Int32Array;
+  optimizerSteps: number;
+  /** The trainer's variables' values, in `Trainer.stateVariables` order. */
+  tensors: tf.Tensor[];
+}
+
+export function disposeTrainerState(state: TrainerState): void {
+  tf.dispose(state.tensors);
+}
+
 export class Trainer {
   /** Steps completed. */
   step = 0;
@@ -27,6 +48,8 @@ export class Trainer {
   private epoch = 0;
   private pending: { loss: tf.Scalar; gradNorm: tf.Scalar }[] = [];
   private windowStart = performance.now();
+  /** The injected fault fires once: a rolled-back run that replays its step does not hit it again. */
+  private faultFired = false;
 
   constructor(
     readonly model: LdaeModel,
@@ -70,7 +93,8 @@ export class Trainer {
     });
     const tT = tf.tensor1d(t);
     const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
-    const poisoned = this.fault !== null && s + 1 === this.fault.nanAtStep;
+    const poisoned = this.fault !== null && !this.faultFired && s + 1 === this.fault.nanAtStep;
+    if (poisoned) this.faultFired = true;
     const out = this.optimizer.minimize(() => (poisoned ? (tf.mul(this.model.loss(x0, tT, noise), Number.NaN) as tf.Scalar) : this.model.loss(x0, tT, noise)));
     this.ema?.update();
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
@@ -108,6 +132,39 @@ export class Trainer {
       numTensors: mem.numTensors,
       numBytes: mem.numBytesInGPU ?? null,
     };
+  }
+
+  /** The model's weights, the optimizer's state and the EMA, in a fixed order. */
+  get stateVariables(): tf.Variable[] {
+    return [...this.model.vit.variables, ...this.optimizer.stateVariables, ...(this.ema?.values ?? [])];
+  }
+
+  /** The state at this step boundary (call after readMetrics: no step may be pending). The caller disposes it. */
+  captureState(): TrainerState {
+    if (this.pending.length > 0) throw new Error('captureState: read the pending metrics first');
+    return {
+      step: this.step,
+      epoch: this.epoch,
+      cursor: this.cursor,
+      order: this.order,
+      optimizerSteps: this.optimizer.steps,
+      tensors: this.stateVariables.map((v) => tf.keep(tf.clone(v))),
+    };
+  }
+
+  /** Puts a captured state back (the state stays valid and owned by the caller); pending metrics are dropped. */
+  restoreState(state: TrainerState): void {
+    const variables = this.stateVariables;
+    if (state.tensors.length !== variables.length) throw new Error(`restoreState: ${state.tensors.length} tensors for ${variables.length} variables`);
+    variables.forEach((v, i) => v.assign(state.tensors[i]));
+    for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
+    this.pending = [];
+    this.step = state.step;
+    this.epoch = state.epoch;
+    this.cursor = state.cursor;
+    this.order = state.order;
+    this.optimizer.restoreSteps(state.optimizerSteps);
+    this.resetClock();
   }
 
   /** Restart the speed clock (after a pause, so idle time is not counted). */

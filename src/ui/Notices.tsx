@@ -48,8 +48,29 @@ export function Notices() {
           ))}
         </div>
       )}
+      <RollbackNotice />
       <RestartOffer />
     </>
+  );
+}
+
+/** A non-finite loss: the run is paused at the last good state; Resume trains on from it. */
+function RollbackNotice() {
+  const rollback = useRunStore((s) => s.rollback);
+  const paused = useRunStore((s) => s.state === 'paused' && hasSession(s));
+  const [seen, setSeen] = useState<string | null>(null);
+  if (!rollback || seen === rollback.message) return null;
+  return (
+    <div role="alert" className="notice error-line" data-testid="rollback-notice">
+      <p>
+        The loss became non-finite in the window ending at step {rollback.badStep}. The run is paused and rolled back to step {rollback.toStep} (weights,
+        optimizer and data order as they were there); the charts keep everything up to it. Likely cause: {rollback.cause}.
+        {paused ? ' Resume training continues from the restored state; or change the settings and restart.' : ''}
+      </p>
+      <button type="button" onClick={() => setSeen(rollback.message)}>
+        Dismiss
+      </button>
+    </div>
   );
 }
 

@@ -25,10 +25,10 @@ describe('non-finite loss', () => {
     expect(metrics.slice(0, 2).every((m) => Number.isFinite(m.loss))).toBe(true);
     expect(metrics[2].loss).toBeNull(); // NaN in JSON
     const summary = lines.at(-1)!;
-    expect(summary).toMatchObject({ type: 'summary', stopped: 'non-finite loss', steps: 4, final_loss: metrics[1].loss, non_finite: { step: 6, loss: 'NaN' } });
+    expect(summary).toMatchObject({ type: 'summary', stopped: 'non-finite loss', steps: 4, final_loss: metrics[1].loss, non_finite: { step: 6, loss: 'NaN', rolled_back_to: 4 } });
     expect(summary.probe).toBeUndefined(); // no probe of NaN weights
     expect(r.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^experiment: the loss became non-finite \(loss NaN, .*\) in the metrics window ending at step 6; last good step 4 \(loss [\d.e-]+\)\. Likely cause: it was injected on purpose/),
+      expect.stringMatching(/^experiment: the loss became non-finite \(loss NaN, .*\) in the metrics window ending at step 6; rolled back to the last good step 4 \(loss [\d.e-]+\)\. Likely cause: it was injected on purpose/),
     ]);
   }, 120_000);
 

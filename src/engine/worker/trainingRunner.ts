@@ -1,22 +1,21 @@
-// The training session behind the worker: turns EngineCommands into work on the engine and posts
-// EngineEvents. Training runs as an async loop that yields to the event loop between steps, so
-// pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
+// The worker's command handler: turns EngineCommands into work on the core's TrainingSession and
+// posts EngineEvents. Training runs as an async loop that yields to the event loop between steps,
+// so pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
 // during training run at the next step boundary, never in the middle of a step.
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedDataset } from '../../types/data';
-import { buildModel } from '../../ldae/build';
 import { obtainTokenizerCached } from '../../ldae/tokenizers/cache/cachedFit';
 import { MemoryTokenizerCache } from '../../ldae/tokenizers/cache/memory';
 import type { TokenizerCache } from '../../ldae/tokenizers/cache/types';
 import { configProblems, type ExperimentConfig } from '../../ldae/config';
 import { splitImages } from '../../ldae/deviceData';
-import type { LdaeModel } from '../../ldae/ldaeModel';
-import { takeSnapshot } from '../../ldae/snapshot';
+import type { FaultInjection } from '../../ldae/nonFinite';
+import { ProbeCancelled } from '../../ldae/session/sessionProbes';
+import { TrainingSession, type TrainControl } from '../../ldae/session/trainingSession';
 import { summarizeTokenizer } from '../../ldae/tokenizerSummary';
-import { Trainer } from '../../ldae/trainer';
+import type { BaselineMeasurements } from '../../ldae/probe';
 import type { EngineCommand, EngineEvent } from '../protocol';
-import type { RunState } from '../../types/run';
-import { ProbeCancelled, createRunProbes, type RunProbes } from './runProbes';
+import type { Baselines, RunState } from '../../types/run';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainingRunner {
@@ -27,17 +26,20 @@ export interface TrainingRunner {
 /** Test-split images used for tokenizer reconstructions and the denoising visualizer. */
 const HELD_OUT = 1000;
 
-interface Session {
-  cfg: ExperimentConfig;
-  model: LdaeModel;
-  trainer: Trainer;
+/** The session and what the command handler knows about it. */
+interface Run {
+  session: TrainingSession;
   state: RunState;
   pauseRequested: boolean;
   stopRequested: boolean;
-  probes: RunProbes;
   /** Ends a probe evaluation between batches (stop, reset, new start, dispose). */
   cancelProbe: boolean;
 }
+
+const baselineEvent = (b: BaselineMeasurements): Baselines => {
+  const result = (m: { linearTestAcc: number; knnTestAcc: number }) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
+  return { rawPixel: { ...result(b.rawPixel), linearProbe: b.rawPixel.linearProbe }, randomInit: result(b.randomInit), latent: result(b.latent!) };
+};
 
 /** `tokenizerCache` keeps fitted tokenizers: IndexedDB in the worker, memory in tests. */
 export function createTrainingRunner(
@@ -47,7 +49,7 @@ export function createTrainingRunner(
 ): TrainingRunner {
   let trainImages: tf.Tensor4D | null = null;
   let heldOut: tf.Tensor4D | null = null;
-  let session: Session | null = null;
+  let run: Run | null = null;
   let loop: Promise<void> | null = null;
   /** Work that must not interleave with a training step; drained at step boundaries. */
   const tasks: (() => Promise<void>)[] = [];
@@ -57,8 +59,8 @@ export function createTrainingRunner(
   const testImages = () => (heldOut ??= splitImages(dataset.test, dataset.meta, HELD_OUT));
 
   function postState(state: RunState): void {
-    if (session) session.state = state;
-    post({ type: 'state', state, step: session?.trainer.step ?? 0, totalSteps: session?.cfg.steps ?? 0 });
+    if (run) run.state = state;
+    post({ type: 'state', state, step: run?.session.step ?? 0, totalSteps: run?.session.cfg.steps ?? 0 });
   }
 
   /** Runs fn now when no training loop is running, else at the next step boundary; one at a time. */
@@ -66,9 +68,9 @@ export function createTrainingRunner(
     if (loop) {
       return new Promise((resolve, reject) => tasks.push(() => fn().then(resolve, reject)));
     }
-    const run = serial.then(fn);
-    serial = run.catch(() => undefined);
-    return run;
+    const next = serial.then(fn);
+    serial = next.catch(() => undefined);
+    return next;
   }
 
   async function drainTasks(): Promise<void> {
@@ -81,61 +83,55 @@ export function createTrainingRunner(
     if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
   }
 
-  /** Fits (or restores from the tokenizer cache) the tokenizer and posts its summary. */
-  async function tokenizerFor(cfg: ExperimentConfig) {
-    const fitted = await obtainTokenizerCached(cfg, images(), tokenizerCache, (p) => post({ type: 'tokenizerProgress', ...p }));
-    post({ type: 'tokenizerReady', summary: await summarizeTokenizer(fitted.tokenizer, testImages(), fitted.fitSeconds, fitted.fromCache) });
-    return fitted.tokenizer;
-  }
+  const tokenizerProgress = (p: { fraction: number; reconMse: number | null }) => post({ type: 'tokenizerProgress', ...p });
 
   async function stopLoop(): Promise<void> {
-    if (session) {
-      session.stopRequested = true;
-      session.cancelProbe = true;
+    if (run) {
+      run.stopRequested = true;
+      run.cancelProbe = true;
     }
     await loop;
   }
 
-  function disposeSession(): void {
-    if (!session) return;
-    session.trainer.dispose();
-    session.model.dispose();
-    session = null;
+  function disposeRun(): void {
+    run?.session.dispose();
+    run = null;
   }
 
-  async function start(cfg: ExperimentConfig): Promise<void> {
+  async function start(cfg: ExperimentConfig, fault: FaultInjection | null): Promise<void> {
     checkConfig(cfg);
     await stopLoop();
-    disposeSession();
+    disposeRun();
     post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
-    let model: LdaeModel;
+    let session: TrainingSession;
     try {
-      model = await buildModel(cfg, await tokenizerFor(cfg), images());
+      session = await TrainingSession.open({
+        cfg,
+        dataset,
+        train: images(),
+        heldOut: testImages(),
+        tokenizerCache,
+        fault,
+        onTokenizerProgress: tokenizerProgress,
+        onProbeProgress: (fraction) => post({ type: 'probeProgress', fraction }),
+      });
     } catch (e) {
       post({ type: 'state', state: 'error', step: 0, totalSteps: cfg.steps });
       throw e;
     }
-    session = {
-      cfg,
-      model,
-      trainer: new Trainer(model, images()),
-      state: 'paused',
-      pauseRequested: false,
-      stopRequested: false,
-      probes: createRunProbes(cfg, dataset, post),
-      cancelProbe: false,
-    };
-    post({ type: 'model', summary: model.summary() });
-    runLoop(session, cfg.steps);
+    post({ type: 'tokenizerReady', summary: session.tokenizerSummary });
+    run = { session, state: 'paused', pauseRequested: false, stopRequested: false, cancelProbe: false };
+    post({ type: 'model', summary: session.model.summary() });
+    runLoop(run, cfg.steps);
   }
 
   /** Starts the training loop up to `untilStep` in the background; errors become events. */
-  function runLoop(s: Session, untilStep: number): void {
-    s.pauseRequested = false;
+  function runLoop(r: Run, untilStep: number): void {
+    r.pauseRequested = false;
     loop = (async () => {
       let final: RunState;
       try {
-        final = await trainLoop(s, untilStep);
+        final = await trainLoop(r, untilStep);
       } catch (e) {
         final = 'error';
         post({ type: 'error', message: e instanceof Error ? e.message : String(e), where: 'training', fatal: false });
@@ -143,87 +139,84 @@ export function createTrainingRunner(
       loop = null;
       // Tasks queued while the loop was ending run now, in order.
       for (const task of tasks.splice(0)) void exclusive(task);
-      if (session === s) postState(final);
+      if (run === r) postState(final);
     })();
   }
 
-  /** Trains until untilStep, a pause or a stop; returns the state to report. */
-  async function trainLoop(s: Session, untilStep: number): Promise<RunState> {
-    const { trainer, cfg } = s;
-    trainer.resetClock();
+  /** Trains until untilStep, a pause, a stop or a non-finite loss; returns the state to report. */
+  async function trainLoop(r: Run, untilStep: number): Promise<RunState> {
+    const { session } = r;
+    const cfg = session.cfg;
+    const control: TrainControl = {
+      stopped: () => r.stopRequested,
+      paused: () => r.pauseRequested,
+      async betweenSteps() {
+        // Always yield: on wasm/cpu a readback resolves as a microtask, so with metricsEvery = 1
+        // pause / snapshot messages would otherwise never be delivered.
+        await yieldToEventLoop();
+        await drainTasks();
+      },
+      onMetrics(point) {
+        post({ type: 'metrics', points: [point] });
+        post({ type: 'state', state: 'running', step: point.step, totalSteps: cfg.steps });
+      },
+    };
     postState('running');
-    while (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) {
-      trainer.trainStep();
-      if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === untilStep) await flushMetrics(s);
-      // Always yield: on wasm/cpu a readback resolves as a microtask, so with metricsEvery = 1
-      // pause / snapshot messages would otherwise never be delivered.
-      await yieldToEventLoop();
-      await drainTasks();
-      if (!s.stopRequested && s.probes.due(trainer.step)) {
-        await flushMetrics(s);
-        await runProbe(s);
-        if (!s.stopRequested && !s.pauseRequested && trainer.step < untilStep) postState('running');
-        trainer.resetClock();
+    for (;;) {
+      const end = await session.train(untilStep, control);
+      if (end === 'non-finite') {
+        const fault = session.lastFault!;
+        post({ type: 'rolledBack', badStep: fault.window.step, toStep: fault.restoredStep, cause: fault.cause, message: fault.message });
+        await drainTasks();
+        return 'paused';
       }
+      if (end !== 'probe-due') break;
+      await runProbe(r);
+      if (!r.stopRequested && !r.pauseRequested && session.step < untilStep) postState('running');
     }
-    await flushMetrics(s);
-    // A probe asked for while the loop was pausing, or the end-of-run evaluation after a step command.
-    if (!s.stopRequested && s.probes.due(trainer.step) && (s.probes.requested || trainer.step >= cfg.steps)) await runProbe(s);
+    // A probe asked for while the loop was pausing, or the end-of-run evaluation.
+    if (!r.stopRequested && session.probes.due(session.step) && (session.probes.requested || session.step >= cfg.steps)) await runProbe(r);
     await drainTasks();
-    return s.stopRequested || trainer.step >= cfg.steps ? 'done' : 'paused';
-  }
-
-  /** The session's model as it was before its first step: same config, same seed, fresh weights. */
-  async function randomInitModel(cfg: ExperimentConfig): Promise<LdaeModel> {
-    const { tokenizer } = await obtainTokenizerCached(cfg, images(), tokenizerCache);
-    return buildModel(cfg, tokenizer, images());
+    return r.stopRequested || session.step >= cfg.steps ? 'done' : 'paused';
   }
 
   /**
    * Baselines before the first evaluation, so training starts at once. A failure is reported with
    * where 'probe' and pauses the run; it is not retried, so training can go on.
    */
-  async function runBaselines(s: Session): Promise<void> {
+  async function runBaselines(r: Run): Promise<void> {
     postState('probing');
-    s.cancelProbe = false;
+    r.cancelProbe = false;
     try {
-      post({ type: 'baselines', baselines: await s.probes.baselines(() => randomInitModel(s.cfg), () => s.cancelProbe, s.model.tokenizer) });
+      post({ type: 'baselines', baselines: baselineEvent(await r.session.baselines(() => r.cancelProbe)) });
     } catch (e) {
-      s.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
-      if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
+      r.session.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
+      if (!(e instanceof ProbeCancelled)) probeFailed(r, e);
     }
   }
 
   /** One evaluation at the current step; a failure pauses the run and loses nothing else. */
-  async function runProbe(s: Session): Promise<void> {
-    if (!s.probes.baselinesTried) await runBaselines(s);
-    if (s.stopRequested || s.cancelProbe) return;
+  async function runProbe(r: Run): Promise<void> {
+    if (!r.session.probes.baselinesTried) await runBaselines(r);
+    if (r.stopRequested || r.cancelProbe) return;
     postState('probing');
-    s.cancelProbe = false;
+    r.cancelProbe = false;
     try {
-      post({ type: 'probe', result: await s.probes.evaluate(s.model, s.trainer.step, () => s.cancelProbe, s.trainer.ema) });
+      post({ type: 'probe', result: await r.session.probe(() => r.cancelProbe) });
     } catch (e) {
-      if (!(e instanceof ProbeCancelled)) probeFailed(s, e);
+      if (!(e instanceof ProbeCancelled)) probeFailed(r, e);
     }
   }
 
-  function probeFailed(s: Session, e: unknown): void {
-    s.probes.baselinesTried = true;
-    s.pauseRequested = true;
+  function probeFailed(r: Run, e: unknown): void {
+    r.session.probes.baselinesTried = true;
+    r.pauseRequested = true;
     post({ type: 'error', message: `probe: ${e instanceof Error ? e.message : String(e)}`, where: 'probe', fatal: false });
   }
 
-  async function flushMetrics(s: Session): Promise<void> {
-    const point = await s.trainer.readMetrics();
-    if (!point) return;
-    post({ type: 'metrics', points: [point] });
-    post({ type: 'state', state: 'running', step: s.trainer.step, totalSteps: s.cfg.steps });
-    s.trainer.resetClock();
-  }
-
-  function requireSession(what: string): Session {
-    if (!session) throw new Error(`cannot ${what}: no training session (send start first)`);
-    return session;
+  function requireRun(what: string): Run {
+    if (!run) throw new Error(`cannot ${what}: no training session (send start first)`);
+    return run;
   }
 
   return {
@@ -232,74 +225,80 @@ export function createTrainingRunner(
         case 'previewTokenizer':
           checkConfig(cmd.config);
           return exclusive(async () => {
-            (await tokenizerFor(cmd.config)).dispose();
+            const fitted = await obtainTokenizerCached(cmd.config, images(), tokenizerCache, tokenizerProgress);
+            try {
+              post({ type: 'tokenizerReady', summary: await summarizeTokenizer(fitted.tokenizer, testImages(), fitted.fitSeconds, fitted.fromCache) });
+            } finally {
+              fitted.tokenizer.dispose();
+            }
           });
         case 'start':
           checkConfig(cmd.config);
           // Stop a running loop first: start cannot wait for the loop from inside it.
           await stopLoop();
-          return exclusive(() => start(cmd.config));
+          return exclusive(() => start(cmd.config, cmd.fault ?? null));
         case 'pause':
-          if (session && loop) session.pauseRequested = true;
+          if (run && loop) run.pauseRequested = true;
           return;
         case 'resume': {
-          const s = requireSession('resume');
-          if (!loop && s.state === 'paused') runLoop(s, s.cfg.steps);
+          const r = requireRun('resume');
+          if (!loop && r.state === 'paused') runLoop(r, r.session.cfg.steps);
           return;
         }
         case 'step': {
-          const s = requireSession('step');
+          const r = requireRun('step');
           if (loop) throw new Error('cannot step while training runs: pause first');
-          if (s.state !== 'paused') throw new Error(`cannot step a session that is ${s.state}`);
-          runLoop(s, Math.min(s.cfg.steps, s.trainer.step + Math.max(1, Math.floor(cmd.count))));
+          if (r.state !== 'paused') throw new Error(`cannot step a session that is ${r.state}`);
+          runLoop(r, Math.min(r.session.cfg.steps, r.session.step + Math.max(1, Math.floor(cmd.count))));
           return;
         }
         case 'stop':
-          if (session) session.cancelProbe = true;
-          if (session && loop) session.stopRequested = true;
-          else if (session && session.state === 'paused') postState('done');
+          if (run) run.cancelProbe = true;
+          if (run && loop) run.stopRequested = true;
+          else if (run && run.state === 'paused') postState('done');
           return;
         case 'reset':
           await stopLoop();
           return exclusive(async () => {
-            disposeSession();
+            disposeRun();
             post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
           });
         case 'snapshot': {
-          const s = requireSession('snapshot');
+          const r = requireRun('snapshot');
           return exclusive(async () => {
-            if (session !== s) return;
-            post({ type: 'snapshot', snapshot: await takeSnapshot(s.model, testImages(), cmd.levels, cmd.sampleSeed, s.trainer.step) });
+            if (run !== r) return;
+            post({ type: 'snapshot', snapshot: await r.session.snapshot(cmd.levels, cmd.sampleSeed) });
           });
         }
         case 'probe': {
-          const s = requireSession('probe');
-          if (loop) {
-            s.probes.requested = true;
-            return;
-          }
-          s.probes.requested = true;
+          const r = requireRun('probe');
+          r.session.probes.requested = true;
+          if (loop) return;
           return exclusive(async () => {
-            if (session !== s || !s.probes.requested) return;
-            const previous = s.state;
-            await runProbe(s);
-            s.pauseRequested = false;
-            if (session === s) postState(previous);
+            if (run !== r || !r.session.probes.requested) return;
+            const previous = r.state;
+            await runProbe(r);
+            r.pauseRequested = false;
+            if (run === r) postState(previous);
           });
         }
         case 'init':
         case 'loadDataset':
+        case 'importDataset':
+        case 'cancelImport':
+        case 'listDatasets':
+        case 'removeDataset':
           throw new Error(`${cmd.type} is handled by the worker, not the training runner`);
       }
     },
     dispose() {
-      if (session) {
-        session.stopRequested = true;
-        session.cancelProbe = true;
+      if (run) {
+        run.stopRequested = true;
+        run.cancelProbe = true;
       }
       const done = loop ?? Promise.resolve();
       void done.then(() => {
-        disposeSession();
+        disposeRun();
         trainImages?.dispose();
         heldOut?.dispose();
         trainImages = heldOut = null;

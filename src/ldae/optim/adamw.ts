@@ -44,6 +44,10 @@ export interface AdamW {
   readonly steps: number;
   /** The first and second moments (one entry, flat, or one per variable); for tests. */
   readonly moments: { m: tf.Variable[]; v: tf.Variable[] };
+  /** Every variable of the optimizer's state (m, v, step counter, last lr), in a fixed order. */
+  readonly stateVariables: tf.Variable[];
+  /** After assigning `stateVariables` from a saved state: the step count that state was taken at. */
+  restoreSteps(steps: number): void;
   dispose(): void;
 }
 
@@ -134,6 +138,12 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
     },
     get moments() {
       return { m, v };
+    },
+    get stateVariables() {
+      return [...m, ...v, stepVar, lrVar];
+    },
+    restoreSteps(n) {
+      steps = n;
     },
     dispose() {
       tf.dispose([...m, ...v, stepVar, lrVar]);

@@ -34,7 +34,7 @@ export function startTraining(): void {
   clearMetrics();
   useSnapshotStore.setState({ snapshot: null, inFlight: false });
   useRunStore.setState({ ...initialRun, runConfig: cfg, state: 'fitting-tokenizer', totalSteps: cfg.steps, tokenizerProgress: { fraction: 0, reconMse: null } });
-  send({ type: 'start', config: cfg });
+  send({ type: 'start', config: cfg, fault: useEngineStore.getState().fault });
 }
 
 export const restartWithNewSettings = startTraining;

@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import { builtinDatasetShape, type BackendChoice, type DatasetId } from '../../ldae/config';
 import type { EngineCommand } from '../../engine/protocol';
+import type { FaultInjection } from '../../ldae/nonFinite';
 import type { DatasetMeta, ImageGrid, ImageShape } from '../../types/data';
 import type { AdapterInfo, BackendName } from '../../types/run';
 
@@ -36,6 +37,8 @@ export interface EngineState {
   dataset: DatasetState;
   /** Problems with the page URL (unknown ?dataset=, ?backend=, ...), shown to the user. */
   urlProblems: string[];
+  /** ?fault=nan@K: every start makes step K's loss NaN (tests, demos of the guard). */
+  fault: FaultInjection | null;
   errors: EngineError[];
   logs: string[];
   send: (cmd: EngineCommand) => void;
@@ -56,6 +59,7 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
   backend: null,
   dataset: emptyDataset('fashion-mnist'),
   urlProblems: [],
+  fault: null,
   errors: [],
   logs: [],
   send: () => {

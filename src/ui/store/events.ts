@@ -4,6 +4,7 @@ import { configForShape } from '../../ldae/colourDefaults';
 import type { ImageShape } from '../../types/data';
 import type { EngineClient } from '../../engine/client/engineClient';
 import type { EngineEvent } from '../../engine/protocol';
+import type { FaultInjection } from '../../ldae/nonFinite';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
@@ -117,6 +118,10 @@ function onEvent(e: EngineEvent): void {
     case 'log':
       addLog(e.message);
       return;
+    case 'rolledBack':
+      flushRun();
+      useRunStore.setState({ rollback: { badStep: e.badStep, toStep: e.toStep, cause: e.cause, message: e.message }, step: e.toStep });
+      return;
     case 'error':
       addError(e.message, e.where, e.fatal);
       if (e.where === 'snapshot') useSnapshotStore.setState({ inFlight: false, wantAnother: false });
@@ -131,10 +136,10 @@ function onEvent(e: EngineEvent): void {
 /** Wires a client into the stores and starts the engine. */
 export function connectEngine(
   client: EngineClient,
-  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[] },
+  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[]; fault?: FaultInjection | null },
 ): void {
   useConfigStore.setState({ config: start.config });
-  useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems });
+  useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems, fault: start.fault ?? null });
   client.subscribe(onEvent);
   syncConfigToUrl();
   startSnapshotTimer();

@@ -16,6 +16,8 @@ export interface RunStoreState {
   /** Probe evaluation progress in [0, 1] (null when not probing). */
   probeProgress: number | null;
   latest: MetricsPoint | null;
+  /** The last non-finite loss of this run and the step it was rolled back to (null: none). */
+  rollback: { badStep: number; toStep: number; cause: string; message: string } | null;
 }
 
 export const initialRun: RunStoreState = {
@@ -27,6 +29,7 @@ export const initialRun: RunStoreState = {
   tokenizerProgress: null,
   probeProgress: null,
   latest: null,
+  rollback: null,
 };
 
 export const useRunStore = create<RunStoreState>()(() => initialRun);
