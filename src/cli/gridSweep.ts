@@ -49,7 +49,7 @@ interface RunSummary {
   baselines?: Partial<Record<'raw_pixel' | 'random_init' | 'latent', Accuracies>>;
 }
 
-export function gridRunFromSummary(cell: Pick<GridCell, 'values' | 'seed'>, summary: Record<string, unknown>): GridRun {
+function gridRunFromSummary(cell: Pick<GridCell, 'values' | 'seed'>, summary: Record<string, unknown>): GridRun {
   const s = summary as unknown as RunSummary;
   const acc = (b: Accuracies | undefined): Accuracies | null => (b ? { linear_test_acc: b.linear_test_acc, knn_test_acc: b.knn_test_acc } : null);
   return {

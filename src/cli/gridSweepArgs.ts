@@ -41,7 +41,7 @@ const NOT_SWEEPABLE: Record<string, string> = {
   backend: 'the backend is chosen with --backend, one per sweep',
 };
 
-export function defaultGridOut(keys: readonly string[]): string {
+function defaultGridOut(keys: readonly string[]): string {
   return path.join('.cache', `sweep-${keys.join('-')}.md`);
 }
 

@@ -37,7 +37,7 @@ export interface SweepSetup {
   rawPixel: { linearTestAcc: number; knnTestAcc: number } | null;
 }
 
-export const TOKENIZER_LABELS: Record<TokenizerKind, string> = {
+const TOKENIZER_LABELS: Record<TokenizerKind, string> = {
   'conv-vae': 'conv VAE',
   'patch-vae': 'patch-wise VAE',
   'patch-ae': 'patch-wise AE',

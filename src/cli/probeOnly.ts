@@ -14,11 +14,11 @@ import { baselineFields, probeFields } from './probeLines';
 import type { Emit } from './runExperiment';
 
 /** Probe settings: the only config fields a probe-only evaluation may change. */
-export function isProbeField(key: string): boolean {
+function isProbeField(key: string): boolean {
   return key.startsWith('probe');
 }
 
-export const PROBE_FIELDS = Object.keys(DEFAULT_CONFIG).filter(isProbeField);
+const PROBE_FIELDS = Object.keys(DEFAULT_CONFIG).filter(isProbeField);
 
 /** Flags that make no sense with --probe-only (the checkpoint fixes what they would set). */
 export function checkProbeOnlyFlags(opts: Pick<CliOptions, 'presetGiven' | 'trainImagesGiven' | 'extra'>): void {

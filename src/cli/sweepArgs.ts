@@ -10,12 +10,12 @@ import { parseGridSweep, parseList, type GridSweepOptions } from './gridSweepArg
 
 const TOKENIZER_SWEEP_FLAGS = ['--latent-dims', '--tokenizers'] as const;
 export const SWEEP_FLAGS = ['--sweep', ...TOKENIZER_SWEEP_FLAGS, '--seeds', '--out'] as const;
-export const SWEEP_KINDS = ['tokenizers'] as const;
+const SWEEP_KINDS = ['tokenizers'] as const;
 
 /** The paper's row order (conv VAE, patch-wise VAE, patch-wise AE, PCA), then pixels as an extra row. */
 export const DEFAULT_SWEEP_TOKENIZERS: readonly TokenizerKind[] = ['conv-vae', 'patch-vae', 'patch-ae', 'pca', 'pixel'];
-export const DEFAULT_LATENT_DIMS: readonly number[] = [4, 8, 16, 32];
-export const DEFAULT_SWEEP_OUT = path.join('.cache', 'sweep-tokenizers.md');
+const DEFAULT_LATENT_DIMS: readonly number[] = [4, 8, 16, 32];
+const DEFAULT_SWEEP_OUT = path.join('.cache', 'sweep-tokenizers.md');
 
 export const SWEEP_USAGE = `       npm run experiment -- --sweep tokenizers [--latent-dims 4,8,16,32] [--tokenizers ${DEFAULT_SWEEP_TOKENIZERS.join(',')}]
        [--out ${DEFAULT_SWEEP_OUT}] [--steps N] [--set key=value ...]

@@ -15,7 +15,7 @@ const PIXELS = SIDE * SIDE;
 const NUM_CLASSES = 10;
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DATA_DIR = join(REPO_ROOT, 'public', 'data');
+const DATA_DIR = join(REPO_ROOT, 'public', 'data');
 
 export function assetFilePath(id: DatasetId): string {
   return join(DATA_DIR, DATASET_INFO[id].assetFile);
@@ -80,7 +80,7 @@ function readSources(id: DatasetId): { images: Uint8Array; labels: Uint8Array } 
 }
 
 /** The header the current build script would write for `id`. */
-export function expectedHeader(id: DatasetId): AssetHeader {
+function expectedHeader(id: DatasetId): AssetHeader {
   const info = DATASET_INFO[id];
   return {
     formatVersion: ASSET_FORMAT_VERSION,

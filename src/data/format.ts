@@ -8,7 +8,7 @@
 import type { DatasetMeta } from '../types/data';
 import type { LoadedDataset, Split } from '../types/data';
 
-export const ASSET_MAGIC = 'LDAE';
+const ASSET_MAGIC = 'LDAE';
 export const ASSET_FORMAT_VERSION = 1;
 
 /** The dataset's description (DatasetMeta without how it arrived) plus provenance. */

@@ -40,14 +40,6 @@ export const DATASET_INFO: Record<DatasetId, DatasetInfo> = {
 
 export const DEFAULT_DATASET: DatasetId = 'fashion-mnist';
 
-export function isDatasetId(value: string): value is DatasetId {
-  return Object.prototype.hasOwnProperty.call(DATASET_INFO, value);
-}
-
-export function datasetInfo(id: DatasetId): DatasetInfo {
-  return DATASET_INFO[id];
-}
-
 /** URL path of the asset relative to the app's base URL. */
 export function assetPath(id: DatasetId): string {
   return `data/${DATASET_INFO[id].assetFile}`;

@@ -10,9 +10,9 @@ export interface ConfigWarning {
 }
 
 /** Above this AdamW lr the ViT here tends to diverge (the presets use 1e-3). */
-export const RISKY_LR = 0.01;
+const RISKY_LR = 0.01;
 /** Browsers often give a tab about 2 GB of GPU memory; warn well before. */
-export const RISKY_ACTIVATION_BYTES = 1.5e9;
+const RISKY_ACTIVATION_BYTES = 1.5e9;
 
 /**
  * Rough float32 bytes that one training step keeps for the backward pass: per block and token,

@@ -14,7 +14,7 @@ import { patchify } from './patches';
 import type { Tokenizer } from './tokenizers/types';
 
 /** Weight on principal components beyond the first d in the l-DAE loss. */
-export const PCA_TAIL_WEIGHT = 0.1;
+const PCA_TAIL_WEIGHT = 0.1;
 
 export type ObjectiveConfig = Pick<ExperimentConfig, 'target' | 'inputSpace' | 'outputSpace' | 'lossWeighting'>;
 
@@ -42,12 +42,12 @@ export function createPcaLossBasis(pca: PatchPca, keptDim: number): PcaLossBasis
 }
 
 /** sum_j w_j (V e)_j^2 for each row of e [M, D]: the PCA-weighted squared error, [M]. */
-export function pcaWeightedSquaredError(e: tf.Tensor2D, pcaLoss: PcaLossBasis): tf.Tensor1D {
+function pcaWeightedSquaredError(e: tf.Tensor2D, pcaLoss: PcaLossBasis): tf.Tensor1D {
   return tf.tidy(() => tf.matMul(e, pcaLoss.basis, false, true).square().mul(pcaLoss.weights).sum(1));
 }
 
 /** lambda_t per example, [B]. */
-export function lossWeight(weighting: LossWeighting, gamma: tf.Tensor1D, sigma: tf.Tensor1D): tf.Tensor1D {
+function lossWeight(weighting: LossWeighting, gamma: tf.Tensor1D, sigma: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => {
     switch (weighting) {
       case 'none':
@@ -77,7 +77,7 @@ export function networkInput(cfg: Pick<ExperimentConfig, 'inputSpace'>, tokenize
 }
 
 /** The regression target in the network's output space. */
-export function targetTokens(
+function targetTokens(
   cfg: Pick<ExperimentConfig, 'target' | 'outputSpace'>,
   tokenizer: Tokenizer,
   x0: tf.Tensor4D,

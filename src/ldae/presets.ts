@@ -6,7 +6,7 @@ import { TUNED_PRESET } from './tunedPreset';
 
 export const PRESET_IDS = ['dit-baseline', 'linear-gamma', 'predict-z0', 'no-input-scaling', 'pixel-input', 'pixel-output', 'ldae'] as const;
 /** Presets beyond the paper's rows (see tunedPreset.ts). */
-export const EXTRA_PRESET_IDS = ['ldae-tuned'] as const;
+const EXTRA_PRESET_IDS = ['ldae-tuned'] as const;
 export const ALL_PRESET_IDS = [...PRESET_IDS, ...EXTRA_PRESET_IDS] as const;
 export type PresetId = (typeof ALL_PRESET_IDS)[number];
 

@@ -41,18 +41,18 @@ export function vpDdpmLinear(t: number): NoiseLevel {
 }
 
 /** Nichol & Dhariwal cosine: alphabar = f(t) / f(0), f(t) = cos^2((t + s) / (1 + s) * pi / 2). */
-export function vpCosine(t: number): NoiseLevel {
+function vpCosine(t: number): NoiseLevel {
   const f = (u: number) => Math.cos(((u + COSINE_S) / (1 + COSINE_S)) * (Math.PI / 2)) ** 2;
   return vp(f(clamp01(t)) / f(0));
 }
 
 /** The paper's new schedule: gamma_t^2 linear from 1 to 0. */
-export function vpLinearGamma2(t: number): NoiseLevel {
+function vpLinearGamma2(t: number): NoiseLevel {
   return vp(1 - clamp01(t));
 }
 
 /** l-DAE: z_t = z0 + sigma_t eps with sigma_t linear from 0 to sigmaMax (paper: sqrt 2). */
-export function ldaeLinearSigma(sigmaMax: number): Schedule {
+function ldaeLinearSigma(sigmaMax: number): Schedule {
   return (t) => ({ gamma: 1, sigma: sigmaMax * clamp01(t) });
 }
 

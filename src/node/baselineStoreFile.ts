@@ -8,7 +8,7 @@ import { hashKey, type BaselineStore } from '../ldae/probe';
 import type { ProbeMeasurement } from '../ldae/probe';
 
 /** .cache/baselines, or the directory in LDAE_BASELINE_CACHE_DIR (tests use a fresh one). */
-export const DEFAULT_BASELINE_CACHE_DIR = process.env.LDAE_BASELINE_CACHE_DIR || path.join('.cache', 'baselines');
+const DEFAULT_BASELINE_CACHE_DIR = process.env.LDAE_BASELINE_CACHE_DIR || path.join('.cache', 'baselines');
 
 export class FileBaselineStore implements BaselineStore {
   constructor(readonly dir: string = DEFAULT_BASELINE_CACHE_DIR) {}

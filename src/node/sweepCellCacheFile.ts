@@ -6,7 +6,7 @@ import path from 'node:path';
 import { writeFileAtomic } from './atomicWrite';
 
 /** .cache/sweeps, or the directory in LDAE_SWEEP_CACHE_DIR (tests use a fresh one). */
-export const DEFAULT_SWEEP_CACHE_DIR = process.env.LDAE_SWEEP_CACHE_DIR || path.join('.cache', 'sweeps');
+const DEFAULT_SWEEP_CACHE_DIR = process.env.LDAE_SWEEP_CACHE_DIR || path.join('.cache', 'sweeps');
 
 export class FileSweepCellCache<T> {
   constructor(readonly dir: string = DEFAULT_SWEEP_CACHE_DIR) {}

@@ -8,10 +8,6 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-export function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
-}
-
 /** A POSIX/GNU tar has "ustar" at offset 257 of its first header. */
 export function isTar(bytes: Uint8Array): boolean {
   return bytes.length >= 512 && String.fromCharCode(...bytes.subarray(257, 262)) === 'ustar';

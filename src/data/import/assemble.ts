@@ -6,7 +6,7 @@ import type { ImageShape, Split } from '../../types/data';
 import type { ImportReport, ImportResult } from './types';
 
 /** [a-z0-9-]+ from a name: lower case, runs of anything else become one dash; "dataset" when nothing is left. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -19,7 +19,7 @@ export function slugify(name: string): string {
 }
 
 /** 32-bit FNV-1a over the arrays in order, with their lengths: 8 hex digits. */
-export function fingerprint(parts: Uint8Array[]): string {
+function fingerprint(parts: Uint8Array[]): string {
   let h = 0x811c9dc5;
   for (const bytes of parts) {
     for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((bytes.length >>> s) & 0xff), 0x01000193);

@@ -9,8 +9,8 @@ import { cropAndResample } from './resample';
 import { ImportError, throwIfCancelled, type ImportEntry, type ImportOptions, type ImportResult } from './types';
 import type { Split } from '../../types/data';
 
-export const CIFAR_SIDE = 32;
-export const CIFAR_PIXELS = CIFAR_SIDE * CIFAR_SIDE * 3;
+const CIFAR_SIDE = 32;
+const CIFAR_PIXELS = CIFAR_SIDE * CIFAR_SIDE * 3;
 export const CIFAR_RECORD = 1 + CIFAR_PIXELS;
 export const CIFAR_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const USE_BINARY = "use cifar-10-binary.tar.gz, the 'CIFAR-10 binary version'";

@@ -12,7 +12,7 @@ function startsWith(bytes: Uint8Array, signature: number[]): boolean {
   return bytes.length >= signature.length && signature.every((b, i) => bytes[i] === b);
 }
 
-export function decodeImageNode(bytes: Uint8Array): DecodedImage {
+function decodeImageNode(bytes: Uint8Array): DecodedImage {
   if (startsWith(bytes, PNG_SIGNATURE)) {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) };

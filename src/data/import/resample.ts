@@ -6,7 +6,7 @@
 // (ITU-R BT.601, as PIL's "L" mode).
 import type { DecodedImage } from './types';
 
-export const LUMA = [0.299, 0.587, 0.114] as const;
+const LUMA = [0.299, 0.587, 0.114] as const;
 
 interface Tap {
   index: number;

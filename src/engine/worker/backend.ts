@@ -28,7 +28,7 @@ tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 /** A backend that has not initialised after this long is treated as failed. */
 const BACKEND_INIT_TIMEOUT_MS = 30_000;
 
-export const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const AUTO_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 export interface BackendSelection {
   backend: BackendName;

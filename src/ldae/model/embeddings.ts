@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 /** DiT's frequency embedding size for t. */
 export const T_FREQ_DIM = 256;
 /** DiT feeds integer timesteps 0..999; our t lives in [0,1], so the embedding sees t * 1000. */
-export const T_SCALE = 1000;
+const T_SCALE = 1000;
 
 function sincos1d(dim: number, positions: number[]): number[][] {
   const half = dim / 2;

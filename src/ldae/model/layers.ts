@@ -17,7 +17,7 @@ type CustomGradFn = Parameters<typeof tf.customGrad>[0];
 const onWasm = () => tf.getBackend() === 'wasm';
 
 /** [M,K] -> [K,M]. On wasm via a 3D transpose when M is even (much faster there). */
-export function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
+function transpose2d(x: tf.Tensor2D): tf.Tensor2D {
   const [m, k] = x.shape;
   if (!onWasm() || m % 2 !== 0 || m < 64) return tf.transpose(x);
   return tf.reshape(tf.transpose(tf.reshape(x, [2, m / 2, k]), [2, 0, 1]), [k, m]);

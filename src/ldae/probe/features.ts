@@ -27,10 +27,10 @@ export interface ExtractOptions {
   onProgress?: (fraction: number) => void;
 }
 
-export const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, set: 'images' };
+const DEFAULT_EXTRACT: ExtractOptions = { batchSize: 256, set: 'images' };
 
 /** Parameter-free BatchNorm epsilon (the usual BatchNorm default). */
-export const BN_EPS = 1e-5;
+const BN_EPS = 1e-5;
 
 /** Raw pixels as features: each image flattened to H*W*C numbers in [0, 1]. */
 export const pixelFeatures: FeatureExtractor = (images) => images.reshape([images.shape[0], -1]) as tf.Tensor2D;

@@ -56,7 +56,7 @@ export interface ConvVaeGeometry {
 }
 
 /** Feature widths at full resolution, after the first down-sampling, and deeper. */
-export const CONV_VAE_WIDTHS = { full: 8, first: 24, deeper: 32 };
+const CONV_VAE_WIDTHS = { full: 8, first: 24, deeper: 32 };
 
 export function convVaeGeometry(imageSide: number, channels: number, patchSize: number, latentDim: number): ConvVaeGeometry {
   const tokenSide = imageSide / patchSize;
@@ -299,7 +299,7 @@ export interface ConvVaeFitOptions {
 
 // Batch 16 at lr 3e-3 beat batch 32 at lr 2e-3 on held-out MSE (0.0075 vs 0.0080, d = 8, 1500 steps,
 // Fashion-MNIST) at 56 % of the CPU time (44 s vs 79 s on wasm).
-export const CONV_VAE_FIT_DEFAULTS = { batchSize: 16, learningRate: 3e-3, readbackEvery: 25 };
+const CONV_VAE_FIT_DEFAULTS = { batchSize: 16, learningRate: 3e-3, readbackEvery: 25 };
 
 /** Images used to measure the pixel normalisation and the latent RMS after fitting. */
 const STATS_IMAGES = 1024;

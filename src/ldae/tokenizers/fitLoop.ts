@@ -32,7 +32,7 @@ const BETA1 = 0.9;
 const BETA2 = 0.999;
 const EPSILON = 1e-8;
 
-export function cosineLr(step: number, steps: number, lr: number, finalFraction: number): number {
+function cosineLr(step: number, steps: number, lr: number, finalFraction: number): number {
   const progress = steps <= 1 ? 1 : step / (steps - 1);
   return lr * (finalFraction + (1 - finalFraction) * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }

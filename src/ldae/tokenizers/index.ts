@@ -52,7 +52,7 @@ export function restoreTokenizer(s: SerializedTokenizer): Tokenizer {
 }
 
 /** A tokenizer that carries the data's patch PCA (PCA and pixel do; learned ones may). */
-export function tokenizerPca(tokenizer: Tokenizer): PatchPca | null {
+function tokenizerPca(tokenizer: Tokenizer): PatchPca | null {
   const pca = (tokenizer as Tokenizer & { pca?: PatchPca }).pca;
   return pca && pca.patchDim === tokenizer.patchDim ? pca : null;
 }

@@ -121,7 +121,7 @@ export interface LinearFitOptions {
   onProgress?: (p: TokenizerFitProgress) => void;
 }
 
-export const LINEAR_FIT_DEFAULTS = { batchSize: 256, learningRate: 1e-2, readbackEvery: 50 };
+const LINEAR_FIT_DEFAULTS = { batchSize: 256, learningRate: 1e-2, readbackEvery: 50 };
 
 /** The codec's variables during fitting; the VAE adds the log-variance encoder (W, c). */
 interface LinearCodecVars {

@@ -12,7 +12,7 @@ export interface ReconstructionMetrics {
   images: number;
 }
 
-export function psnrFromMse(mse: number): number {
+function psnrFromMse(mse: number): number {
   return mse > 0 ? 10 * Math.log10(1 / mse) : Infinity;
 }
 

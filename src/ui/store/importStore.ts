@@ -49,7 +49,3 @@ export function removeStoredDataset(id: DatasetId): void {
   send({ type: 'removeDataset', dataset: id });
 }
 
-/** The display name of a dataset id from the stored list, or null. */
-export function storedInfo(id: DatasetId): StoredDatasetInfo | null {
-  return useImportStore.getState().stored.find((d) => d.id === id) ?? null;
-}

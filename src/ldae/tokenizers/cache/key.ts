@@ -5,7 +5,7 @@ import { effectiveLatentDim } from '../../config';
 import type { TokenizerFields } from '../fields';
 
 /** Bump when a tokenizer's fitting code changes what it produces, so stale entries are ignored. */
-export const TOKENIZER_CACHE_VERSION = 1;
+const TOKENIZER_CACHE_VERSION = 1;
 
 /**
  * e.g. "v1_fashion-mnist_28px_n60000_p7_d8_patch-vae_seed1_unit-rms_s20000_steps1500_beta0.001";
