@@ -5,6 +5,10 @@
 import { configProblems, isImportedDatasetId, type DatasetId } from '../ldae/config';
 import { validConfigWarnings } from '../ldae/configWarnings';
 import { CheckpointError } from '../ldae/checkpoint/checkpoint';
+import { BundleError } from '../ldae/bundle/runBundle';
+import { TrainerStateError } from '../ldae/bundle/trainerStateTensors';
+import { readRunBundleFile } from '../node/runBundleFile';
+import { BUNDLE_FLAGS, BUNDLE_USAGE, checkResumeFlags, endStep, parseBundleRequest } from './bundleFlags';
 import { NonFiniteLossError, parseFault, type FaultInjection } from '../ldae/nonFinite';
 import { loadDatasetNode } from '../data/loadNode';
 import type { LoadedDataset } from '../types/data';
@@ -19,6 +23,7 @@ import { GRID_SWEEP_USAGE, planGrid, type GridSweepOptions } from './gridSweepAr
 import { checkProbeOnlyFlags, probeCheckpoint, probeOnlyConfig, rejectTrainingFields } from './probeOnly';
 import { runExperiment, type Emit } from './runExperiment';
 import { runTokenizerSweep } from './sweep';
+import { runTrajectorySweep } from './trajectorySweep';
 import { SWEEP_FLAGS, SWEEP_USAGE, checkSweepDims, parseSweepRequest } from './sweepArgs';
 
 const CHECKPOINT_FLAGS = ['--save-checkpoint', '--probe-only'] as const;
@@ -51,11 +56,12 @@ function lazyRuntime(backendName: CliOptions['backend'], imported: LoadedDataset
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS, ...DATA_FLAGS, ...FAULT_FLAGS]);
+  const parsed = parseArgs(argv, [...SWEEP_FLAGS, ...CHECKPOINT_FLAGS, ...DATA_FLAGS, ...FAULT_FLAGS, ...BUNDLE_FLAGS]);
   if (parsed.help) {
-    process.stdout.write([USAGE, DATA_USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE].join('\n') + '\n');
+    process.stdout.write([USAGE, DATA_USAGE, SWEEP_USAGE, GRID_SWEEP_USAGE, CHECKPOINT_USAGE, BUNDLE_USAGE].join('\n') + '\n');
     return 0;
   }
+  const bundleRequest = parseBundleRequest(parsed);
   const dataRequest = parseDataRequest(parsed);
   const probeOnly = parsed.extra['--probe-only'];
   // Import first: a bad folder or archive is reported before any backend is set up.
@@ -67,6 +73,9 @@ async function main(argv: string[]): Promise<number> {
   if (saveCheckpoint !== undefined && sweep) throw new CliError('--save-checkpoint works with a single run, not with --sweep');
   const fault = faultOf(opts.extra['--fault']);
   if (fault && (sweep || probeOnly !== undefined)) throw new CliError('--fault works with a single training run');
+  const bundleFlag = bundleRequest.resumeFrom !== null ? '--resume' : bundleRequest.exportTo !== null ? '--export' : bundleRequest.stopAt !== null ? '--stop-at' : null;
+  if (bundleFlag && (sweep || probeOnly !== undefined)) throw new CliError(`${bundleFlag} works with a single training run`);
+  if (bundleRequest.resumeFrom !== null) checkResumeFlags(opts);
   if (probeOnly !== undefined) return runProbeOnly(opts, probeOnly, sweep, imported);
 
   const runtime = lazyRuntime(opts.backend, imported);
@@ -87,27 +96,48 @@ async function main(argv: string[]): Promise<number> {
     };
     return finishGrid(sweep, await runGridSweep(sweep, cells, runner, new FileSweepCellCache(), { preset: opts.preset, dataset: distinctDatasets(cells), backend: opts.backend, checkpoint: null }, emit));
   }
+  const resumed = bundleRequest.resumeFrom !== null ? await readRunBundleFile(bundleRequest.resumeFrom) : null;
+  const runConfig = resumed ? { ...resumed.record.config, backend: opts.backend } : opts.config;
+  const stopAt = endStep(bundleRequest, runConfig.steps, resumed);
   const backend = await runtime.backend();
-  const data = await runtime.data(opts.config.dataset);
+  const data = await runtime.data(runConfig.dataset);
   // The shape checks again, now with the loaded dataset's shape (parseArgs knows only the built-in ones).
-  const problems = configProblems(opts.config, data.meta);
+  const problems = configProblems(runConfig, data.meta);
   if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
-  for (const w of validConfigWarnings(opts.config, data.meta)) process.stderr.write(`experiment: warning: ${w.message}\n`);
+  if (resumed && resumed.record.trainImages > data.train.count) {
+    throw new CliError(`--resume: the bundle trained on ${resumed.record.trainImages} images of ${data.meta.id}; this dataset has ${data.train.count}`);
+  }
+  for (const w of validConfigWarnings(runConfig, data.meta)) process.stderr.write(`experiment: warning: ${w.message}\n`);
   if (sweep?.kind === 'tokenizers') checkSweepDims(sweep, opts.config, data.meta);
   if (sweep) {
-    const result = await runTokenizerSweep(opts, sweep, data, backend, tokenizerCache, emit);
+    const result = sweep.kind === 'trajectory' ? await runTrajectorySweep(opts, sweep, data, backend, tokenizerCache, emit) : await runTokenizerSweep(opts, sweep, data, backend, tokenizerCache, emit);
     process.stdout.write('\n' + result.markdown + '\n\n');
     process.stdout.write(`Written to ${sweep.out}\n`);
     return result.failed.length > 0 ? 1 : 0;
   }
-  const summary = await runExperiment({ preset: opts.preset, config: opts.config, backend, trainImages: opts.trainImages, tokenizerCache, saveCheckpoint, fault }, data, emit);
+  const summary = await runExperiment(
+    {
+      preset: resumed ? resumed.record.preset : opts.preset,
+      config: runConfig,
+      backend,
+      trainImages: resumed ? resumed.record.trainImages : opts.trainImages,
+      tokenizerCache,
+      saveCheckpoint,
+      fault,
+      stopAt,
+      exportTo: bundleRequest.exportTo,
+      resume: resumed && bundleRequest.resumeFrom ? { file: bundleRequest.resumeFrom, bundle: resumed } : null,
+    },
+    data,
+    emit,
+  );
   emit(summary);
   return 0;
 }
 
 async function runProbeOnly(opts: CliOptions, file: string, sweep: ReturnType<typeof parseSweepRequest>, imported: LoadedDataset | null): Promise<number> {
   checkProbeOnlyFlags(opts);
-  if (sweep?.kind === 'tokenizers') throw new CliError('--sweep tokenizers trains a model per cell: it cannot be used with --probe-only');
+  if (sweep?.kind === 'tokenizers' || sweep?.kind === 'trajectory') throw new CliError(`--sweep ${sweep.kind} trains a model per cell: it cannot be used with --probe-only`);
   if (sweep?.seeds) throw new CliError('--probe-only: --seeds would change the training seed; the checkpoint has one model');
   const ck: CheckpointFile = await readCheckpointFile(file);
   const stored = ck.checkpoint.config;
@@ -155,7 +185,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const bad = e instanceof CliError || e instanceof CheckpointError;
+    const bad = e instanceof CliError || e instanceof CheckpointError || e instanceof BundleError || e instanceof TrainerStateError;
     process.stderr.write(`experiment: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exitCode = bad ? 2 : e instanceof NonFiniteLossError ? 3 : 1;
   },

@@ -15,6 +15,9 @@ import type { TokenizerCache } from '../ldae/tokenizers/cache/types';
 import { FileBaselineStore } from '../node/baselineStoreFile';
 import { writeCheckpointFile } from '../node/checkpointFile';
 import { datasetBlock } from './datasetFlags';
+import type { RunBundle, RunRecord } from '../ldae/bundle/runBundle';
+import { baselinesOf } from '../ldae/session/sessionProbes';
+import { writeRunBundleFile } from '../node/runBundleFile';
 import { baselineFields, probeFields } from './probeLines';
 
 export type Emit = (line: Record<string, unknown>) => void;
@@ -31,6 +34,12 @@ export interface ExperimentRun {
   fault?: FaultInjection | null;
   /** Write the trained model here at the end of training (before the final probe). */
   saveCheckpoint?: string;
+  /** --stop-at K: end at step K as a pause would (no end-of-run probe); the schedules still span config.steps. */
+  stopAt?: number;
+  /** --export FILE: write the run bundle when the run ends. */
+  exportTo?: string | null;
+  /** --resume FILE: go on from this bundle (its config and training images are the run's). */
+  resume?: { file: string; bundle: RunBundle } | null;
 }
 
 const HELD_OUT_FOR_TOKENIZER = 1000;
@@ -52,6 +61,8 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
   const cfg = run.config;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const startedAt = new Date().toISOString();
+  const prior = run.resume?.bundle.record ?? null;
   const train = splitImages(data.train, data.meta, run.trainImages > 0 ? run.trainImages : data.train.count);
   const heldOut = splitImages(data.test, data.meta, HELD_OUT_FOR_TOKENIZER);
   let session: TrainingSession | null = null;
@@ -64,6 +75,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       tokenizerCache: run.tokenizerCache ?? null,
       baselineCache: createBaselineCache(new FileBaselineStore()),
       fault: run.fault ?? null,
+      resume: run.resume?.bundle ?? null,
     });
     const s = session;
     const tok = s.tokenizerSummary;
@@ -85,12 +97,15 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
     let probeCpuSeconds = 0;
     let probeSeconds = 0;
     let lastProbe: ProbeResult | null = null;
+    const probes: ProbeResult[] = [...(prior?.probes ?? [])];
+    const points: MetricsPoint[] = [...(prior?.metrics ?? [])];
     const probe = async () => {
       const cpu = process.cpuUsage();
       const r = await s.probe();
       probeCpuSeconds += cpuSeconds(process.cpuUsage(cpu));
       probeSeconds += r.seconds;
       lastProbe = r;
+      probes.push(r);
       emit({ type: 'probe', ...probeFields(r) });
       return r;
     };
@@ -103,11 +118,13 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
         const seconds = (m.msPerStep * steps) / 1000;
         trainSeconds += seconds;
         windows.push({ steps, seconds, loss: m.loss });
+        points.push(m);
         emit(metricsLine(m));
       },
     };
+    const until = run.stopAt ?? cfg.steps;
     let end: TrainEnd;
-    while ((end = await s.train(cfg.steps, control)) === 'probe-due') await probe();
+    while ((end = await s.train(until, control)) === 'probe-due') await probe();
     if (end === 'non-finite') {
       // The weights are no longer finite: no probe; the last good window is what is left.
       const error = s.lastFault!;
@@ -138,7 +155,32 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       const bytes = await writeCheckpointFile(run.saveCheckpoint, await checkpointOf(s.model, step, { preset: run.preset, trainImages: train.shape[0] }));
       checkpoint = { file: run.saveCheckpoint, step, bytes, seconds: (performance.now() - w0) / 1000 };
     }
-    const final: ProbeResult = s.probes.due(step) ? await probe() : lastProbe!;
+    // --stop-at ends as a pause would: no end-of-run evaluation.
+    const stoppedEarly = step < cfg.steps;
+    const final: ProbeResult | null = stoppedEarly ? null : s.probes.due(step) ? await probe() : lastProbe;
+    let exported: Record<string, unknown> | null = null;
+    if (run.exportTo) {
+      const e0 = performance.now();
+      const record: RunRecord = {
+        name: prior?.name ?? `${run.preset} seed ${cfg.seed}`,
+        preset: run.preset,
+        config: cfg,
+        state: stoppedEarly ? 'paused' : 'done',
+        step,
+        trainImages: train.shape[0],
+        metrics: points,
+        probes,
+        baselines: baselinesOf(baselines),
+        tokenizer: tok,
+        model: summary,
+        environment: { backend: run.backend, runtime: `node ${process.version}` },
+        startedAt: prior?.startedAt || startedAt,
+        endedAt: stoppedEarly ? null : new Date().toISOString(),
+        wallSeconds: (prior?.wallSeconds ?? 0) + trainSeconds + probeSeconds,
+      };
+      const bytes = await writeRunBundleFile(run.exportTo, { record, ...(await s.savedState()) });
+      exported = { file: run.exportTo, step, state: record.state, bytes, seconds: (performance.now() - e0) / 1000 };
+    }
     // Steady-state speed: leave out the first window (kernel compilation, warm-up) when there are others.
     const steady = windows.length > 1 ? windows.slice(1) : windows;
     const steadySteps = steady.reduce((n, w) => n + w.steps, 0);
@@ -178,7 +220,10 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       train_cpu_seconds: trainCpuSeconds,
       num_tensors: tf.memory().numTensors,
       ...(checkpoint ? { checkpoint } : {}),
-      probe: probeFields(final),
+      ...(stoppedEarly ? { stopped: 'stop-at' } : {}),
+      ...(run.resume ? { resumed_from: { file: run.resume.file, step: run.resume.bundle.position.step } } : {}),
+      ...(exported ? { export: exported } : {}),
+      ...(final ? { probe: probeFields(final) } : {}),
       probe_seconds_total: probeSeconds,
       probe_sets: { train: s.probes.sets().train.count, test: s.probes.sets().test.count, t: cfg.probeT },
       baselines: baselineFields(baselines),

@@ -7,6 +7,7 @@ import type { ImageShape } from '../types/data';
 import { TOKENIZERS, builtinDatasetShape, patchDim, type ExperimentConfig, type TokenizerKind } from '../ldae/config';
 import { CliError, type CliOptions } from './args';
 import { parseGridSweep, parseList, type GridSweepOptions } from './gridSweepArgs';
+import type { TrajectorySweepOptions } from './trajectorySweep';
 
 const TOKENIZER_SWEEP_FLAGS = ['--latent-dims', '--tokenizers'] as const;
 export const SWEEP_FLAGS = ['--sweep', ...TOKENIZER_SWEEP_FLAGS, '--seeds', '--out'] as const;
@@ -16,12 +17,15 @@ const SWEEP_KINDS = ['tokenizers'] as const;
 export const DEFAULT_SWEEP_TOKENIZERS: readonly TokenizerKind[] = ['conv-vae', 'patch-vae', 'patch-ae', 'pca', 'pixel'];
 const DEFAULT_LATENT_DIMS: readonly number[] = [4, 8, 16, 32];
 const DEFAULT_SWEEP_OUT = path.join('.cache', 'sweep-tokenizers.md');
+const DEFAULT_TRAJECTORY_OUT = path.join('.cache', 'sweep-trajectory.md');
 
 export const SWEEP_USAGE = `       npm run experiment -- --sweep tokenizers [--latent-dims 4,8,16,32] [--tokenizers ${DEFAULT_SWEEP_TOKENIZERS.join(',')}]
        [--out ${DEFAULT_SWEEP_OUT}] [--steps N] [--set key=value ...]
 Sweep: for each tokenizer and latent dim d, fit the tokenizer (cached in .cache/tokenizers), train N steps, probe;
 one JSON line per cell, then a Markdown table (rows: tokenizers, columns: d, cells: linear probe test accuracy),
-also written to --out. The pixel tokenizer has one cell, at d = D = patchSize^2.`;
+also written to --out. The pixel tokenizer has one cell, at d = D = patchSize^2.
+       npm run experiment -- --sweep trajectory [--steps N] [--set key=value ...] [--out ${DEFAULT_TRAJECTORY_OUT}]
+The paper's seven trajectory presets one after another at the same budget; a table beside the paper's numbers.`;
 
 export interface SweepOptions {
   kind: (typeof SWEEP_KINDS)[number];
@@ -43,7 +47,7 @@ export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): S
     return null;
   }
   if (!(SWEEP_KINDS as readonly string[]).includes(kind)) {
-    throw new CliError(`--sweep must be one of ${SWEEP_KINDS.join(', ')}, got "${kind}" (or key=v1,v2,... over config keys, e.g. --sweep lr=1e-3,3e-3)`);
+    throw new CliError(`--sweep must be one of ${[...SWEEP_KINDS, 'trajectory'].join(', ')}, got "${kind}" (or key=v1,v2,... over config keys, e.g. --sweep lr=1e-3,3e-3)`);
   }
 
   const tokenizers = extra['--tokenizers'] === undefined ? [...DEFAULT_SWEEP_TOKENIZERS] : parseList(extra['--tokenizers'], '--tokenizers').map((name) => {
@@ -68,7 +72,7 @@ export function parseSweepOptions(opts: Pick<CliOptions, 'extra' | 'config'>): S
  * generic grid (every --sweep is key=values), or none (null). Sweep flags without a sweep, and a
  * mix of the two kinds, are CliErrors.
  */
-export function parseSweepRequest(opts: Pick<CliOptions, 'extra' | 'extraAll' | 'config'>): SweepOptions | GridSweepOptions | null {
+export function parseSweepRequest(opts: Pick<CliOptions, 'extra' | 'extraAll' | 'config'>): SweepOptions | GridSweepOptions | TrajectorySweepOptions | null {
   const specs = opts.extraAll['--sweep'] ?? [];
   const has = (f: string) => f in opts.extra;
   if (specs.length === 0) {
@@ -79,6 +83,13 @@ export function parseSweepRequest(opts: Pick<CliOptions, 'extra' | 'extraAll' | 
   const grid = specs.filter((s) => s.includes('='));
   if (grid.length === 0) {
     if (specs.length > 1) throw new CliError(`--sweep ${specs[0]} is given more than once`);
+    if (specs[0] === 'trajectory') {
+      const stray = [...TOKENIZER_SWEEP_FLAGS, '--seeds'].filter(has);
+      if (stray.length > 0) throw new CliError(`${stray.join(', ')} cannot be used with --sweep trajectory`);
+      const out = opts.extra['--out'] ?? DEFAULT_TRAJECTORY_OUT;
+      if (out.trim() === '') throw new CliError('--out needs a file name');
+      return { kind: 'trajectory', out };
+    }
     if (has('--seeds')) throw new CliError('--seeds only works with --sweep key=v1,v2,... (not with --sweep tokenizers)');
     return parseSweepOptions(opts);
   }

@@ -30,6 +30,13 @@ export interface TrainerState {
   tensors: tf.Tensor[];
 }
 
+export interface TrainerPosition {
+  step: number;
+  epoch: number;
+  cursor: number;
+  optimizerSteps: number;
+}
+
 export function disposeTrainerState(state: TrainerState): void {
   tf.dispose(state.tensors);
 }
@@ -132,6 +139,26 @@ export class Trainer {
       numTensors: mem.numTensors,
       numBytes: mem.numBytesInGPU ?? null,
     };
+  }
+
+  /** Where the run is: steps done and the position in the data order (the rest derives from the seed). */
+  get position(): TrainerPosition {
+    return { step: this.step, epoch: this.epoch, cursor: this.cursor, optimizerSteps: this.optimizer.steps };
+  }
+
+  /**
+   * Moves to a saved position (the variables are assigned separately): the epoch's permutation
+   * is drawn again from the seed, so batches continue exactly where the saved run was.
+   */
+  restorePosition(p: TrainerPosition): void {
+    this.step = p.step;
+    this.epoch = p.epoch;
+    this.cursor = p.cursor;
+    this.order = p.epoch > 0 ? permutation(this.images.shape[0], rng(deriveSeed(this.cfg.seed, 'epoch', p.epoch - 1))) : new Int32Array(0);
+    this.optimizer.restoreSteps(p.optimizerSteps);
+    for (const q of this.pending) tf.dispose([q.loss, q.gradNorm]);
+    this.pending = [];
+    this.resetClock();
   }
 
   /** The model's weights, the optimizer's state and the EMA, in a fixed order. */

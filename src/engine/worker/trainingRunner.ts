@@ -10,12 +10,11 @@ import type { TokenizerCache } from '../../ldae/tokenizers/cache/types';
 import { configProblems, type ExperimentConfig } from '../../ldae/config';
 import { splitImages } from '../../ldae/deviceData';
 import type { FaultInjection } from '../../ldae/nonFinite';
-import { ProbeCancelled } from '../../ldae/session/sessionProbes';
+import { ProbeCancelled, baselinesOf } from '../../ldae/session/sessionProbes';
 import { TrainingSession, type TrainControl } from '../../ldae/session/trainingSession';
 import { summarizeTokenizer } from '../../ldae/tokenizerSummary';
-import type { BaselineMeasurements } from '../../ldae/probe';
 import type { EngineCommand, EngineEvent } from '../protocol';
-import type { Baselines, RunState } from '../../types/run';
+import type { RunState } from '../../types/run';
 import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainingRunner {
@@ -35,11 +34,6 @@ interface Run {
   /** Ends a probe evaluation between batches (stop, reset, new start, dispose). */
   cancelProbe: boolean;
 }
-
-const baselineEvent = (b: BaselineMeasurements): Baselines => {
-  const result = (m: { linearTestAcc: number; knnTestAcc: number }) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
-  return { rawPixel: { ...result(b.rawPixel), linearProbe: b.rawPixel.linearProbe }, randomInit: result(b.randomInit), latent: result(b.latent!) };
-};
 
 /** `tokenizerCache` keeps fitted tokenizers: IndexedDB in the worker, memory in tests. */
 export function createTrainingRunner(
@@ -188,7 +182,7 @@ export function createTrainingRunner(
     postState('probing');
     r.cancelProbe = false;
     try {
-      post({ type: 'baselines', baselines: baselineEvent(await r.session.baselines(() => r.cancelProbe)) });
+      post({ type: 'baselines', baselines: baselinesOf(await r.session.baselines(() => r.cancelProbe)) });
     } catch (e) {
       r.session.probes.baselinesTried = false; // a cancelled try (stop, reset) does not count
       if (!(e instanceof ProbeCancelled)) probeFailed(r, e);

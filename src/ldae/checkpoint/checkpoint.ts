@@ -77,25 +77,25 @@ function integerField(m: Record<string, string>, key: string): number {
   return v;
 }
 
-/** Fields added to the config after the checkpoint was written take their defaults. */
-function parseStoredConfig(raw: string | undefined): ExperimentConfig {
+/** Fields added to the config after the file was written take their defaults. `what` names the file kind in messages. */
+export function parseStoredConfig(raw: string | undefined, what = 'checkpoint'): ExperimentConfig {
   let stored: unknown;
   try {
     stored = JSON.parse(raw ?? '');
   } catch {
-    throw new CheckpointError('checkpoint config is missing or not JSON');
+    throw new CheckpointError(`${what} config is missing or not JSON`);
   }
-  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) throw new CheckpointError('checkpoint config is not an object');
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) throw new CheckpointError(`${what} config is not an object`);
   const unknown = Object.keys(stored).filter((k) => !(k in DEFAULT_CONFIG));
-  if (unknown.length > 0) throw new CheckpointError(`checkpoint config has fields this version does not know: ${unknown.join(', ')}`);
+  if (unknown.length > 0) throw new CheckpointError(`${what} config has fields this version does not know: ${unknown.join(', ')}`);
   const config = { ...DEFAULT_CONFIG, ...(stored as Partial<ExperimentConfig>) };
   const problems = configProblems(config);
-  if (problems.length > 0) throw new CheckpointError(`checkpoint config is invalid: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length > 0) throw new CheckpointError(`${what} config is invalid: ${problems.map((p) => p.message).join('; ')}`);
   return config;
 }
 
 /** The stable name of a ViT variable: its name without the per-instance "vitN/" prefix. */
-function weightName(v: tf.Variable): string {
+export function weightName(v: tf.Variable): string {
   return WEIGHT_PREFIX + v.name.replace(/^vit\d+\//, '');
 }
 

@@ -4,7 +4,7 @@
 // Progress goes to `onProgress`; `cancelled` ends an evaluation between batches (its tensors are
 // freed either way).
 import type { LoadedDataset } from '../../types/data';
-import type { ProbeResult } from '../../types/run';
+import type { Baselines, ProbeResult } from '../../types/run';
 import type { ExperimentConfig } from '../config';
 import type { WeightsEma } from '../ema';
 import type { LdaeModel } from '../ldaeModel';
@@ -23,6 +23,12 @@ import {
   type ProbeSets,
   type ProbeSettings,
 } from '../probe';
+
+/** The baselines as the page and a run record keep them (accuracies only). */
+export function baselinesOf(b: BaselineMeasurements): Baselines {
+  const result = (m: { linearTestAcc: number; knnTestAcc: number }) => ({ linearTestAcc: m.linearTestAcc, knnTestAcc: m.knnTestAcc });
+  return { rawPixel: { ...result(b.rawPixel), linearProbe: b.rawPixel.linearProbe }, randomInit: result(b.randomInit), latent: result(b.latent!) };
+}
 
 /** Thrown from the progress callback to end an evaluation early (stop, reset, new start). */
 export class ProbeCancelled extends Error {

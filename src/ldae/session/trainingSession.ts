@@ -16,8 +16,10 @@ import { summarizeTokenizer } from '../tokenizerSummary';
 import { restoreTokenizer } from '../tokenizers';
 import { obtainTokenizerCached } from '../tokenizers/cache/cachedFit';
 import type { TokenizerCache } from '../tokenizers/cache/types';
-import type { TokenizerFitProgress } from '../tokenizers/types';
-import { Trainer, disposeTrainerState, type TrainerState } from '../trainer';
+import type { SerializedTokenizer, TokenizerFitProgress } from '../tokenizers/types';
+import { Trainer, disposeTrainerState, type TrainerPosition, type TrainerState } from '../trainer';
+import { applyTrainerState, trainerStateTensors } from '../bundle/trainerStateTensors';
+import type { NamedTensor } from '../checkpoint/safetensors';
 import { createSessionProbes, type Cancelled, type SessionProbes } from './sessionProbes';
 
 export interface SessionOptions {
@@ -36,6 +38,15 @@ export interface SessionOptions {
   keepLastGood?: boolean;
   onTokenizerProgress?: (p: TokenizerFitProgress) => void;
   onProbeProgress?: (fraction: number) => void;
+  /** Go on from a saved state (a run bundle): its tokenizer is restored, not fitted. */
+  resume?: SavedTrainerState | null;
+}
+
+/** A trainer's state off the device: what a run bundle stores and `resume` takes. */
+export interface SavedTrainerState {
+  position: TrainerPosition;
+  tokenizer: SerializedTokenizer;
+  tensors: NamedTensor[];
 }
 
 /** Why `train` returned. */
@@ -74,14 +85,23 @@ export class TrainingSession {
 
   /** Fits or restores the tokenizer, summarises it on the held-out images and builds the model at its seeded init. */
   static async open(o: SessionOptions): Promise<TrainingSession> {
-    const fitted = o.tokenizerCache
-      ? await obtainTokenizerCached(o.cfg, o.train, o.tokenizerCache, o.onTokenizerProgress)
-      : await obtainTokenizer(o.cfg, o.train, null, o.onTokenizerProgress);
+    const fitted = o.resume
+      ? await obtainTokenizer(o.cfg, o.train, o.resume.tokenizer)
+      : o.tokenizerCache
+        ? await obtainTokenizerCached(o.cfg, o.train, o.tokenizerCache, o.onTokenizerProgress)
+        : await obtainTokenizer(o.cfg, o.train, null, o.onTokenizerProgress);
     let model: LdaeModel | null = null;
     try {
       const summary = await summarizeTokenizer(fitted.tokenizer, o.heldOut, fitted.fitSeconds, fitted.fromCache);
       model = await buildModel(o.cfg, fitted.tokenizer, o.train);
-      return new TrainingSession(o, model, new Trainer(model, o.train, o.fault ?? null), summary);
+      const trainer = new Trainer(model, o.train, o.fault ?? null);
+      try {
+        if (o.resume) applyTrainerState(trainer, o.resume.tensors, o.resume.position);
+      } catch (e) {
+        trainer.dispose();
+        throw e;
+      }
+      return new TrainingSession(o, model, trainer, summary);
     } catch (e) {
       if (model) model.dispose();
       else fitted.tokenizer.dispose();
@@ -153,6 +173,11 @@ export class TrainingSession {
   /** One evaluation at the current step (through the EMA when there is one). */
   probe(cancelled?: Cancelled): Promise<ProbeResult> {
     return this.probes.evaluate(this.model, this.trainer.step, this.trainer.ema, cancelled);
+  }
+
+  /** The trainer's state off the device, at this step boundary (for a run bundle). */
+  async savedState(): Promise<SavedTrainerState> {
+    return { position: this.trainer.position, tokenizer: this.model.tokenizer.serialize(), tensors: await trainerStateTensors(this.trainer) };
   }
 
   snapshot(levels: number[], sampleSeed: number): Promise<Snapshot> {
