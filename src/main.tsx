@@ -4,13 +4,20 @@ import { configFromSearchParams } from './ldae/config';
 import { createEngineClient } from './engine/client';
 import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
+import { useTeachingStore } from './ui/store/teachingStore';
+import { pageParamsFrom } from './ui/teaching/pageParams';
+import { PHONE_QUERY, startingConfig } from './ui/teaching/smallScreen';
+import { TOUR_STEPS } from './ui/teaching/tourSteps';
 import './ui/styles.css';
 
-const { config, problems } = configFromSearchParams(new URLSearchParams(window.location.search));
-connectEngine(createEngineClient(), { config, backend: config.backend, dataset: config.dataset, urlProblems: problems });
+const params = new URLSearchParams(window.location.search);
+const { config, problems } = configFromSearchParams(params, startingConfig(window.matchMedia(PHONE_QUERY).matches));
+const page = pageParamsFrom(params, TOUR_STEPS.length);
+useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
+connectEngine(createEngineClient(), { config, backend: config.backend, dataset: config.dataset, urlProblems: [...problems, ...page.problems] });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App initialTourStep={page.tourStep} />
   </StrictMode>,
 );
