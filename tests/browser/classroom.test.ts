@@ -27,6 +27,10 @@ describe('classroom links', () => {
     expect(params.get('tour')).toBe('4');
     expect(params.get('target')).toBe('eps');
     expect(params.get('steps')).toBe('300');
+    // Esc closes the dialog and gives the focus back to its button.
+    await teacher.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await teacher.page.evaluate(() => document.activeElement?.textContent)).toBe('Share for class');
     expect(teacher.pageErrors).toEqual([]);
     await teacher.page.close();
 

@@ -1,5 +1,5 @@
 // The guided tour: Take the tour, one step per URL (?tour=N), keyboard control, skip and resume,
-// finish, a linked step opens on its own, and reduced motion turns the animation off.
+// finish, a linked step opens on its own, reduced motion turns the animation off, and the CSP holds.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TOUR_STEPS } from '../../src/ui/teaching/tourSteps';
@@ -19,6 +19,11 @@ async function atStep(page: Page, n: number): Promise<void> {
 
 async function open(query: string, reducedMotion: 'reduce' | 'no-preference' = 'no-preference'): Promise<{ page: Page; errors: string[] }> {
   const context = await app.browser.newContext({ viewport: { width: 1400, height: 900 }, reducedMotion });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -69,6 +74,8 @@ describe('guided tour', () => {
     await page.locator('.driver-popover').waitFor({ state: 'detached' });
     expect(tourParam(page)).toBeNull();
     expect(await page.getByRole('button', { name: /Resume the tour/ }).count()).toBe(0);
+    // driver.js styles through a CSS file and element.style: nothing the CSP (no inline styles or scripts) blocks.
+    expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });

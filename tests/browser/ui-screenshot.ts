@@ -1,7 +1,8 @@
 // Takes docs/screenshot.png: the built app in headless Chromium (1400x900) with a run in progress.
 // Usage: npm run build && npx tsx tests/browser/ui-screenshot.ts [query] [seconds of training] [out]
 // WIDTH / HEIGHT set the viewport (docs/screenshot-768.png, -390.png); TOUR=N opens the tour at step N
-// before the picture; FULL=<file> also takes a full-page picture.
+// before the picture; SCROLL=<css selector> scrolls that element to the top first; FULL=<file> also
+// takes a full-page picture.
 // The default query trains the tiny model on the wasm backend (the test machine has no GPU and
 // SwiftShader WebGPU is too slow to show a run that has learned something within a minute or two).
 import { resolve } from 'node:path';
@@ -36,10 +37,14 @@ try {
     `over ${seconds} s of training: chart updates ${((await flushes()) - f0) / seconds}/s, loss points ${((await points()) - p0) / seconds}/s, ` +
       `long tasks ${lt.length} (longest ${Math.max(0, ...lt).toFixed(0)} ms)`,
   );
+  if (process.env.SCROLL) {
+    await page.locator(process.env.SCROLL).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(500);
+  }
   if (process.env.TOUR) {
     await page.getByRole('button', { name: 'Take the tour' }).click();
     for (let n = 1; n < Number(process.env.TOUR); n++) {
-      await page.locator('.driver-popover-progress-text').filter({ hasText: `Step ${n} of` }).waitFor();
+      await page.waitForURL(new RegExp(`[?&]tour=${n}(&|$)`)); // step n is highlighted: it takes the next key
       await page.keyboard.press('ArrowRight');
     }
     await page.locator('.driver-popover-progress-text').filter({ hasText: `Step ${process.env.TOUR} of` }).waitFor();

@@ -1,6 +1,6 @@
 // Builds a classroom link: the current config (preset and knobs), the controls to hide and the
 // tour step to open on.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExperimentConfig } from '../../ldae/config';
 import { useConfigStore } from '../store/configStore';
 import { useTeachingStore } from '../store/teachingStore';
@@ -13,6 +13,13 @@ export function ShareForClass({ onClose }: { onClose: () => void }) {
   const [hidden, setHidden] = useState<(keyof ExperimentConfig)[]>(() => useTeachingStore.getState().hidden);
   const [tour, setTour] = useState<number | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('input')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
   const link = `${window.location.origin}${window.location.pathname}?${classroomQuery(config, hidden, tour)}`;
   const toggle = (f: keyof ExperimentConfig, on: boolean) => setHidden((h) => (on ? [...h, f] : h.filter((x) => x !== f)));
   const copy = async () => {
@@ -24,7 +31,7 @@ export function ShareForClass({ onClose }: { onClose: () => void }) {
     }
   };
   return (
-    <div id="share-for-class" className="popover share-popover" role="dialog" aria-label="Share for class">
+    <div id="share-for-class" ref={ref} className="popover share-popover" role="dialog" aria-label="Share for class">
       <p className="why">
         The link fixes the current preset and settings. Tick the controls your class should not see; students can still choose “Show all controls”.
       </p>

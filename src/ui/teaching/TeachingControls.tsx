@@ -1,5 +1,5 @@
 // "Take the tour" (and "Resume the tour" after a tour closed half-way) and "Share for class".
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTeachingStore } from '../store/teachingStore';
 import { ShareForClass } from './ShareForClass';
 import { savedTourStep, startTour } from './tour';
@@ -7,6 +7,11 @@ import { savedTourStep, startTour } from './tour';
 export function TeachingControls() {
   const tourOpen = useTeachingStore((s) => s.tourIndex !== null);
   const [share, setShare] = useState(false);
+  const shareButton = useRef<HTMLButtonElement>(null);
+  const closeShare = useCallback(() => {
+    setShare(false);
+    shareButton.current?.focus();
+  }, []);
   const resume = tourOpen ? null : savedTourStep();
   return (
     <div className="teaching-controls">
@@ -19,10 +24,10 @@ export function TeachingControls() {
         </button>
       )}
       <span className="help-anchor">
-        <button type="button" aria-expanded={share} aria-controls="share-for-class" onClick={() => setShare(!share)}>
+        <button type="button" ref={shareButton} aria-expanded={share} aria-controls="share-for-class" onClick={() => setShare(!share)}>
           Share for class
         </button>
-        {share && <ShareForClass onClose={() => setShare(false)} />}
+        {share && <ShareForClass onClose={closeShare} />}
       </span>
     </div>
   );

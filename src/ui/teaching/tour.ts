@@ -23,8 +23,17 @@ function unmarkTrigger(el: Element | undefined): void {
   for (const a of ['aria-haspopup', 'aria-expanded', 'aria-controls']) el?.removeAttribute(a);
 }
 
+/** localStorage, or nothing where the browser refuses it (storage disabled): the tour then just does not resume. */
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 export function savedTourStep(): number | null {
-  const v = Number(window.localStorage.getItem(RESUME_KEY));
+  const v = Number(storage()?.getItem(RESUME_KEY));
   return Number.isInteger(v) && v >= 1 && v <= TOUR_STEPS.length ? v : null;
 }
 
@@ -57,7 +66,7 @@ export function startTour(step = 1): void {
       const index = state.activeIndex ?? 0;
       useTeachingStore.setState({ tourIndex: index });
       setPageParam('tour', String(index + 1));
-      window.localStorage.setItem(RESUME_KEY, String(index + 1));
+      storage()?.setItem(RESUME_KEY, String(index + 1));
     },
     onDeselected: (el) => unmarkTrigger(el),
     onDoneClick: () => {
@@ -65,7 +74,7 @@ export function startTour(step = 1): void {
       d.destroy();
     },
     onDestroyed: () => {
-      if (finished) window.localStorage.removeItem(RESUME_KEY);
+      if (finished) storage()?.removeItem(RESUME_KEY);
       if (active === d) active = null;
       useTeachingStore.setState({ tourIndex: null });
       setPageParam('tour', null);
