@@ -32,6 +32,17 @@ function storage(): Storage | null {
   }
 }
 
+/** driver.js may scroll a step under the sticky header: scroll it back clear of it. */
+function clearOfHeader(el: Element | undefined, d: Driver): void {
+  const header = document.querySelector('.app-header');
+  if (!el || !header || getComputedStyle(header).position !== 'sticky') return;
+  const gap = el.getBoundingClientRect().top - header.getBoundingClientRect().bottom;
+  if (gap < 4) {
+    window.scrollBy({ top: gap - 8 });
+    d.refresh();
+  }
+}
+
 export function savedTourStep(): number | null {
   const v = Number(storage()?.getItem(RESUME_KEY));
   return Number.isInteger(v) && v >= 1 && v <= TOUR_STEPS.length ? v : null;
@@ -61,8 +72,9 @@ export function startTour(step = 1): void {
       popover.closeButton.setAttribute('aria-label', 'Skip the tour');
       popover.closeButton.title = 'Skip the tour (Esc); resume it later from Resume the tour';
     },
-    onHighlighted: (el, _step, { state }) => {
+    onHighlighted: (el, _step, { state, driver: d }) => {
       unmarkTrigger(el);
+      clearOfHeader(el, d);
       const index = state.activeIndex ?? 0;
       useTeachingStore.setState({ tourIndex: index });
       setPageParam('tour', String(index + 1));
