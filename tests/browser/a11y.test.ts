@@ -52,6 +52,12 @@ describe('accessibility (axe-core, keyboard only)', () => {
 
     await page.getByRole('button', { name: 'Take the tour' }).click();
     await page.getByRole('dialog', { name: 'Train a denoising autoencoder in your browser' }).waitFor();
+    // Mid-animation: the highlighted section must not be marked as a popup trigger even for a moment.
+    expect(await page.locator('[data-tour="run-controls"][aria-expanded]').count()).toBe(0);
+    await page.waitForURL(/[?&]tour=1(&|$)/); // the step has settled (its buttons have faded in)
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(/[?&]tour=2(&|$)/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Pause training' }).click();

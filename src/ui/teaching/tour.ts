@@ -18,9 +18,19 @@ function shownElement(selector: string): Element {
   return (el && el.getClientRects().length > 0 ? el : undefined) as Element;
 }
 
-/** driver.js marks the highlighted element as a popup trigger (aria-expanded, ...), which is wrong on a section. */
-function unmarkTrigger(el: Element | undefined): void {
-  for (const a of ['aria-haspopup', 'aria-expanded', 'aria-controls']) el?.removeAttribute(a);
+/**
+ * driver.js marks the highlighted element as a popup trigger (aria-haspopup, aria-expanded,
+ * aria-controls) as the highlight starts, which is invalid on a section: the marks are removed as
+ * soon as they appear, for as long as the tour is open.
+ */
+function unmarkTriggers(): MutationObserver {
+  const unmark = (el: Element) => {
+    if (el.getAttribute('aria-controls') !== 'driver-popover-content') return;
+    for (const a of ['aria-haspopup', 'aria-expanded', 'aria-controls']) el.removeAttribute(a);
+  };
+  const observer = new MutationObserver((records) => records.forEach((r) => r.target instanceof Element && unmark(r.target)));
+  observer.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['aria-controls'] });
+  return observer;
 }
 
 /** localStorage, or nothing where the browser refuses it (storage disabled): the tour then just does not resume. */
@@ -54,6 +64,7 @@ export function startTour(step = 1): void {
   const returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   let finished = false;
+  const marks = unmarkTriggers();
   const d = driver({
     steps: TOUR_STEPS.map((s) => ({ element: () => shownElement(s.target), popover: { title: s.title, description: s.text } })),
     animate: !reduce,
@@ -73,19 +84,18 @@ export function startTour(step = 1): void {
       popover.closeButton.title = 'Skip the tour (Esc); resume it later from Resume the tour';
     },
     onHighlighted: (el, _step, { state, driver: d }) => {
-      unmarkTrigger(el);
       clearOfHeader(el, d);
       const index = state.activeIndex ?? 0;
       useTeachingStore.setState({ tourIndex: index });
       setPageParam('tour', String(index + 1));
       storage()?.setItem(RESUME_KEY, String(index + 1));
     },
-    onDeselected: (el) => unmarkTrigger(el),
     onDoneClick: () => {
       finished = true;
       d.destroy();
     },
     onDestroyed: () => {
+      marks.disconnect();
       if (finished) storage()?.removeItem(RESUME_KEY);
       if (active === d) active = null;
       useTeachingStore.setState({ tourIndex: null });
