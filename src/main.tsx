@@ -5,15 +5,27 @@ import { faultFromSearchParams } from './ldae/nonFinite';
 import { createEngineClient } from './engine/client/engineClient';
 import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
+import { useTeachingStore } from './ui/store/teachingStore';
+import { pageParamsFrom } from './ui/teaching/pageParams';
+import { PHONE_QUERY, startingConfig } from './ui/teaching/smallScreen';
+import { TOUR_STEPS } from './ui/teaching/tourSteps';
 import './ui/styles.css';
 
 const params = new URLSearchParams(window.location.search);
-const { config, problems } = configFromSearchParams(params);
+const { config, problems } = configFromSearchParams(params, startingConfig(window.matchMedia(PHONE_QUERY).matches));
+const page = pageParamsFrom(params, TOUR_STEPS.length);
 const { fault, problem: faultProblem } = faultFromSearchParams(params);
-connectEngine(createEngineClient(), { config, backend: config.backend, dataset: config.dataset, urlProblems: faultProblem ? [...problems, faultProblem] : problems, fault });
+useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
+connectEngine(createEngineClient(), {
+  config,
+  backend: config.backend,
+  dataset: config.dataset,
+  urlProblems: [...problems, ...page.problems, ...(faultProblem ? [faultProblem] : [])],
+  fault,
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <App initialTourStep={page.tourStep} />
   </StrictMode>,
 );

@@ -405,24 +405,36 @@ export function configToSearchParams(cfg: ExperimentConfig, base: ExperimentConf
   return params;
 }
 
-/** Reads config fields from a query string; returns the config and one message per rejected field. */
+/**
+ * Reads config fields from a query string; returns the config and one message per rejected field.
+ * Every field is read before any is checked, so settings that only make sense together (target eps
+ * with outputSpace latent) survive the URL; a field with a problem falls back to `base`, one at a
+ * time (dropping one may settle another's).
+ */
 export function configFromSearchParams(
   params: URLSearchParams,
   base: ExperimentConfig = DEFAULT_CONFIG,
 ): { config: ExperimentConfig; problems: string[] } {
   let config: ExperimentConfig = { ...base };
   const problems: string[] = [];
+  const fromUrl = new Set<keyof ExperimentConfig>();
   for (const k of Object.keys(DEFAULT_CONFIG) as (keyof ExperimentConfig)[]) {
     const raw = params.get(k);
     if (raw === null) continue;
     try {
-      const candidate = { ...config, ...parseConfigValue(k, raw) };
-      const fieldProblems = configProblems(candidate).filter((p) => p.field === k);
-      if (fieldProblems.length > 0) throw fieldProblems[0];
-      config = candidate;
+      config = { ...config, ...parseConfigValue(k, raw) };
+      fromUrl.add(k);
     } catch (e) {
       problems.push(`${(e as Error).message}; using ${String(config[k])}`);
     }
+  }
+  for (;;) {
+    const bad = configProblems(config).find((p) => fromUrl.has(p.field as keyof ExperimentConfig));
+    if (!bad) break;
+    const k = bad.field as keyof ExperimentConfig;
+    problems.push(`${bad.message}; using ${String(base[k])}`);
+    config = { ...config, [k]: base[k] };
+    fromUrl.delete(k);
   }
   return { config, problems };
 }

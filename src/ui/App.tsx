@@ -12,6 +12,11 @@ import { TrainingPanel } from './panels/TrainingPanel';
 import { RunControls } from './RunControls';
 import { StatusBar } from './StatusBar';
 import { useEngineStore } from './store/engineStore';
+import { Announcer } from './Announcer';
+import { ClassroomBanner } from './teaching/ClassroomBanner';
+import { DrawerButton, PhoneNotice, SettingsDrawer } from './teaching/SmallScreen';
+import { TeachingControls } from './teaching/TeachingControls';
+import { startTour } from './teaching/tour';
 import { DenoisingVisualizer } from './visualizer/DenoisingVisualizer';
 import { TokenizerGallery } from './visualizer/TokenizerGallery';
 
@@ -28,9 +33,12 @@ function useHeaderHeight() {
   return ref;
 }
 
-export function App() {
+export function App({ initialTourStep = null }: { initialTourStep?: number | null }) {
   const logs = useEngineStore((s) => s.logs);
   const header = useHeaderHeight();
+  useEffect(() => {
+    if (initialTourStep !== null) startTour(initialTourStep);
+  }, [initialTourStep]);
   return (
     <div className="app">
       <header className="app-header" ref={header}>
@@ -42,12 +50,19 @@ export function App() {
             </a>
           </h1>
           <RunControls />
+          <div className="header-tools">
+            <TeachingControls />
+            <DrawerButton />
+          </div>
         </div>
         <StatusBar />
       </header>
+      <Announcer />
+      <ClassroomBanner />
+      <PhoneNotice />
       <Notices />
       <div className="layout">
-        <aside className="control-column" aria-label="Settings">
+        <SettingsDrawer>
           <PresetPanel />
           <DatasetPanel />
           <TokenizerPanel />
@@ -56,7 +71,7 @@ export function App() {
           <ModelPanel />
           <TrainingPanel />
           <ProbePanel />
-        </aside>
+        </SettingsDrawer>
         <main className="main-area">
           <ChartsArea />
           <div className="visual-row">
@@ -65,7 +80,7 @@ export function App() {
           </div>
           <details className="panel engine-log">
             <summary>Engine log ({logs.length})</summary>
-            <pre data-testid="engine-log">{logs.join('\n')}</pre>
+            <pre data-testid="engine-log" tabIndex={0}>{logs.join('\n')}</pre>
           </details>
         </main>
       </div>

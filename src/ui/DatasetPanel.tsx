@@ -6,6 +6,7 @@ import { chooseDataset } from './store/actions';
 import { useEngineStore } from './store/engineStore';
 import { useImportStore } from './store/importStore';
 import { hasSession, useRunStore } from './store/runStore';
+import { useHidden } from './store/teachingStore';
 
 function useDatasetName(id: DatasetId): string {
   const stored = useImportStore((s) => s.stored.find((d) => d.id === id));
@@ -20,25 +21,28 @@ export function DatasetPanel() {
   const inSession = useRunStore((s) => hasSession(s) || s.state === 'fitting-tokenizer');
   const { meta, samples, progress, error } = dataset;
   const loading = progress !== null;
+  const hidden = useHidden('dataset');
   return (
-    <section className="panel dataset-panel" aria-labelledby="dataset-heading">
+    <section className="panel dataset-panel" aria-labelledby="dataset-heading" data-tour="dataset">
       <h2 id="dataset-heading">Data</h2>
-      <label>
-        Dataset{' '}
-        <select value={dataset.id} disabled={loading || inSession} aria-describedby="dataset-why" onChange={(e) => chooseDataset(e.target.value as DatasetId)}>
-          {DATASETS.map((id) => (
-            <option key={id} value={id}>
-              {DATASET_INFO[id].name}
-            </option>
-          ))}
-          {stored.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name} ({(d.trainCount + d.testCount).toLocaleString('en-US')} images, {d.height}×{d.width}×{d.channels}, {mb(d.bytes)})
-            </option>
-          ))}
-          {!isBuiltinDatasetId(dataset.id) && !stored.some((d) => d.id === dataset.id) && <option value={dataset.id}>{name}</option>}
-        </select>
-      </label>
+      {!hidden && (
+        <label>
+          Dataset{' '}
+          <select value={dataset.id} disabled={loading || inSession} aria-describedby="dataset-why" onChange={(e) => chooseDataset(e.target.value as DatasetId)}>
+            {DATASETS.map((id) => (
+              <option key={id} value={id}>
+                {DATASET_INFO[id].name}
+              </option>
+            ))}
+            {stored.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name} ({(d.trainCount + d.testCount).toLocaleString('en-US')} images, {d.height}×{d.width}×{d.channels}, {mb(d.bytes)})
+              </option>
+            ))}
+            {!isBuiltinDatasetId(dataset.id) && !stored.some((d) => d.id === dataset.id) && <option value={dataset.id}>{name}</option>}
+          </select>
+        </label>
+      )}
       <p className="why" id="dataset-why">
         Raw pixels with a linear classifier reach about 85 % on Fashion-MNIST: a learned representation earns its keep only above that line.
         {inSession && ' Reset the run to change the dataset.'}
@@ -76,7 +80,7 @@ export function DatasetPanel() {
           <ImageGridCanvas grid={samples} classNames={meta.classNames} scale={1} />
         </>
       )}
-      <ImportControls />
+      {!hidden && <ImportControls />}
     </section>
   );
 }

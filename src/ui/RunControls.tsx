@@ -16,7 +16,7 @@ export function RunControls() {
   const [help, setHelp] = useState(false);
   const startable = canStart(config) && state !== 'fitting-tokenizer' && !isActive(state) && !(state === 'paused' && session);
   return (
-    <div className="run-controls">
+    <div className="run-controls" data-tour="run-controls">
       <div className="run-buttons">
         <button type="button" className="primary" disabled={!startable} onClick={startTraining}>
           Start training

@@ -1,7 +1,7 @@
 import { useEngineStore } from './store/engineStore';
 import { useRunStore } from './store/runStore';
 
-const STATE_TEXT: Record<string, string> = {
+export const STATE_TEXT: Record<string, string> = {
   idle: 'idle',
   'fitting-tokenizer': 'fitting the tokenizer',
   running: 'training',

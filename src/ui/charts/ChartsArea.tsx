@@ -20,7 +20,7 @@ export function ChartsArea() {
   renderStarted.current = performance.now();
   useLayoutEffect(() => reportRenderMs(performance.now() - renderStarted.current), [flushes]);
   return (
-    <section className="panel charts" aria-labelledby="charts-heading" data-flushes={flushes}>
+    <section className="panel charts" aria-labelledby="charts-heading" data-tour="charts" data-flushes={flushes}>
       <div className="section-head">
         <h2 id="charts-heading">Live metrics</h2>
         <span className="muted">charts refresh at most {FLUSHES_PER_SECOND}× per second</span>

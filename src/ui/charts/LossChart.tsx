@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
+import { PALETTE } from './palette';
 import { shownLoss } from './series';
 
 export const LossChart = memo(function LossChart({ xMax }: { xMax: number }) {
@@ -33,8 +34,8 @@ export const LossChart = memo(function LossChart({ xMax }: { xMax: number }) {
             />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Line type="linear" dataKey="loss" name="loss" stroke="#9db4d6" strokeWidth={1} dot={false} isAnimationActive={false} />
-            <Line type="linear" dataKey="lossEma" name="loss (EMA 0.9)" stroke="#1f5fbf" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="loss" name="loss" stroke={PALETTE.skyBlue} strokeWidth={1} dot={false} isAnimationActive={false} />
+            <Line type="linear" dataKey="lossEma" name="loss (EMA 0.9)" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       )}

@@ -7,7 +7,7 @@ export function MetricsTable() {
   const baselines = useMetricsStore((s) => s.baselines);
   const rows = tableRows(loss, probes);
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Training metrics">
       <table className="metrics-table" data-testid="metrics-table">
         <caption>Training metrics</caption>
         <thead>

@@ -4,6 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { useMetricsStore } from '../store/metricsStore';
 import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
+import { PALETTE } from './palette';
 import { pct } from './series';
 
 const FEATURE_CAPTIONS: Record<ProbeFeatureKind, string> = {
@@ -18,11 +19,11 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
   const session = useRunStore(hasSession);
   const refs = baselines
     ? [
-        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}${baselines.rawPixel.linearProbe === 'default' ? ' (default probe, better for pixels)' : ''}`, color: '#7a3db8', dash: '6 3', at: 'insideTopLeft' },
-        { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: '#7a3db8', dash: '2 3', at: 'insideBottomRight' },
-        { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: '#666', dash: '6 3', at: 'insideTopLeft' },
-        { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: '#666', dash: '2 3', at: 'insideBottomRight' },
-        { y: baselines.latent.linearTestAcc, label: `latents z0 concatenated, linear ${pct(baselines.latent.linearTestAcc)}`, color: '#b06a00', dash: '8 2 2 2', at: 'insideTopRight' },
+        { y: baselines.rawPixel.linearTestAcc, label: `raw pixels, linear ${pct(baselines.rawPixel.linearTestAcc)}${baselines.rawPixel.linearProbe === 'default' ? ' (default probe, better for pixels)' : ''}`, color: PALETTE.black, dash: '6 3', at: 'insideTopLeft' },
+        { y: baselines.rawPixel.knnTestAcc, label: `raw pixels, kNN ${pct(baselines.rawPixel.knnTestAcc)}`, color: PALETTE.black, dash: '2 3', at: 'insideBottomRight' },
+        { y: baselines.randomInit.linearTestAcc, label: `random init, linear ${pct(baselines.randomInit.linearTestAcc)}`, color: PALETTE.grey, dash: '6 3', at: 'insideTopLeft' },
+        { y: baselines.randomInit.knnTestAcc, label: `random init, kNN ${pct(baselines.randomInit.knnTestAcc)}`, color: PALETTE.grey, dash: '2 3', at: 'insideBottomRight' },
+        { y: baselines.latent.linearTestAcc, label: `latents z0 concatenated, linear ${pct(baselines.latent.linearTestAcc)}`, color: PALETTE.orange, dash: '8 2 2 2', at: 'insideTopRight' },
       ]
     : [];
   return (
@@ -61,8 +62,8 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
                 label={{ value: r.label, position: r.at as 'insideTopLeft', fontSize: 10, fill: r.color }}
               />
             ))}
-            <Line type="linear" dataKey="linearTestAcc" name="linear probe" stroke="#c0392b" strokeWidth={2} dot isAnimationActive={false} />
-            <Line type="linear" dataKey="knnTestAcc" name="kNN (k = 20)" stroke="#1f7a8c" strokeWidth={2} dot isAnimationActive={false} />
+            <Line type="linear" dataKey="linearTestAcc" name="linear probe" stroke={PALETTE.vermillion} strokeWidth={2} dot isAnimationActive={false} />
+            <Line type="linear" dataKey="knnTestAcc" name="kNN (k = 20)" stroke={PALETTE.bluishGreen} strokeWidth={2} strokeDasharray="6 2" dot isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       )}

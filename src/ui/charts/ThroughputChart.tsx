@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
+import { PALETTE } from './palette';
 import { shownLoss } from './series';
 
 export const ThroughputChart = memo(function ThroughputChart({ xMax }: { xMax: number }) {
@@ -21,8 +22,8 @@ export const ThroughputChart = memo(function ThroughputChart({ xMax }: { xMax: n
             <YAxis yAxisId="ms" orientation="right" tick={{ fontSize: 11 }} width={44} />
             <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
-            <Line yAxisId="ips" type="linear" dataKey="imagesPerSec" name="images/s" stroke="#2f8f5b" dot={false} isAnimationActive={false} />
-            <Line yAxisId="ms" type="linear" dataKey="msPerStep" name="ms/step" stroke="#b06a00" dot={false} isAnimationActive={false} />
+            <Line yAxisId="ips" type="linear" dataKey="imagesPerSec" name="images/s" stroke={PALETTE.bluishGreen} dot={false} isAnimationActive={false} />
+            <Line yAxisId="ms" type="linear" dataKey="msPerStep" name="ms/step" stroke={PALETTE.orange} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       )}

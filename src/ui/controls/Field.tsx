@@ -1,9 +1,13 @@
 // A labelled knob: visible label (= the control's accessible name), a "why it matters" line,
 // inline validation messages, and a marker when the knob differs from the running experiment.
 import type { ReactNode } from 'react';
+import type { ExperimentConfig } from '../../ldae/config';
+import { useHidden } from '../store/teachingStore';
 
 export interface FieldProps {
   id: string;
+  /** The config field this control sets: a classroom link may hide it (?hide=field). */
+  field?: keyof ExperimentConfig;
   label: string;
   why?: ReactNode;
   problems?: string[];
@@ -22,7 +26,8 @@ export function describedBy(id: string, why: unknown, problems: string[] | undef
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-export function Field({ id, label, why, problems = [], warnings = [], changed = false, aside, inline = false, children }: FieldProps) {
+export function Field({ id, field, label, why, problems = [], warnings = [], changed = false, aside, inline = false, children }: FieldProps) {
+  if (useHidden(field)) return null;
   return (
     <div className={`field${changed ? ' field-changed' : ''}${problems.length > 0 ? ' field-invalid' : ''}`}>
       <div className="field-head">

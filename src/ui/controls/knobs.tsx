@@ -27,7 +27,7 @@ export function SelectKnob<K extends Keys<string>>({
   const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   return (
-    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
+    <Field id={id} field={field} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <select
         id={id}
         value={value as string}
@@ -50,7 +50,7 @@ export function CheckboxKnob<K extends Keys<boolean>>({ field, label, why, aside
   const { value, changed, problems, warnings } = useKnob(field);
   const id = idOf(field);
   return (
-    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside} inline>
+    <Field id={id} field={field} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside} inline>
       <input
         id={id}
         type="checkbox"
@@ -74,7 +74,7 @@ export function NumberKnob<K extends Keys<number>>({ field, label, why, aside, d
     if (Number(text) !== value && !(Number.isNaN(value) && text.trim() === '')) setText(formatNumber(value as number));
   }, [value]);
   return (
-    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
+    <Field id={id} field={field} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <input
         id={id}
         type="text"
@@ -108,7 +108,7 @@ export function SliderKnob<K extends Keys<number>>({
   const id = idOf(field);
   const v = value as number;
   return (
-    <Field id={id} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
+    <Field id={id} field={field} label={label} why={why} problems={problems} warnings={warnings} changed={changed} aside={aside}>
       <div className="slider-row">
         <input
           id={id}

@@ -30,7 +30,7 @@ export function ModelPanel() {
       (runConfig.modelWidth === draft.modelWidth && runConfig.modelDepth === draft.modelDepth && runConfig.modelHeads === draft.modelHeads));
   const current = model && sameShape && runConfig.patchSize === draft.patchSize;
   return (
-    <section className="panel" aria-labelledby="model-heading">
+    <section className="panel" aria-labelledby="model-heading" data-tour="model">
       <h2 id="model-heading">Model</h2>
       <SelectKnob
         field="modelSize"

@@ -6,6 +6,8 @@ import { scheduleFor } from '../../ldae/schedules';
 import { CheckboxKnob, NumberKnob, SelectKnob, SliderKnob } from '../controls/knobs';
 import { useConfigStore } from '../store/configStore';
 import { useSnapshotStore } from '../store/snapshotStore';
+import { ChartDataTable } from '../charts/ChartDataTable';
+import { PALETTE } from '../charts/palette';
 import { FloatImageCanvas } from '../visualizer/FloatImageCanvas';
 
 const SCHEDULE_OPTIONS: { value: ScheduleKind; label: string }[] = [
@@ -39,10 +41,20 @@ function SchedulePlot() {
           <YAxis yAxisId="snr" orientation="right" tick={{ fontSize: 10 }} width={30} />
           <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(t) => `t = ${Number(t).toFixed(2)}`} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
-          <Line yAxisId="sigma" dataKey="sigma" name="σ(t)" stroke="#1f5fbf" dot={false} isAnimationActive={false} />
-          <Line yAxisId="snr" dataKey="logSnr" name="log₁₀ SNR" stroke="#b06a00" dot={false} isAnimationActive={false} />
+          <Line yAxisId="sigma" dataKey="sigma" name="σ(t)" stroke={PALETTE.blue} dot={false} isAnimationActive={false} />
+          <Line yAxisId="snr" dataKey="logSnr" name="log₁₀ SNR" stroke={PALETTE.vermillion} strokeDasharray="5 3" dot={false} isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
+      <ChartDataTable
+        caption="Noise schedule: σ(t) and log₁₀ SNR(t)"
+        testId="schedule-table"
+        rows={data.filter((_, i) => i % 5 === 4)}
+        columns={[
+          { label: 't', value: (r) => r.t.toFixed(2) },
+          { label: 'σ(t)', value: (r) => r.sigma.toFixed(3) },
+          { label: 'log₁₀ SNR', value: (r) => (r.logSnr === null ? '' : r.logSnr.toFixed(2)) },
+        ]}
+      />
     </figure>
   );
 }
@@ -67,7 +79,7 @@ export function NoisePanel() {
   const schedule = useConfigStore((s) => s.config.schedule);
   const singleLevel = useConfigStore((s) => s.config.singleLevel);
   return (
-    <section className="panel" aria-labelledby="noise-heading">
+    <section className="panel" aria-labelledby="noise-heading" data-tour="noise">
       <h2 id="noise-heading">Noise</h2>
       <SelectKnob
         field="schedule"

@@ -2,7 +2,7 @@ import { CheckboxKnob, SelectKnob } from '../controls/knobs';
 
 export function ObjectivePanel() {
   return (
-    <section className="panel" aria-labelledby="objective-heading">
+    <section className="panel" aria-labelledby="objective-heading" data-tour="objective">
       <h2 id="objective-heading">Objective</h2>
       <SelectKnob
         field="target"

@@ -11,7 +11,7 @@ export function PresetPanel() {
   const index = preset ? PRESETS.indexOf(preset) : -1;
   const tuned = current === TUNED_PRESET.id;
   return (
-    <section className="panel" aria-labelledby="preset-heading">
+    <section className="panel" aria-labelledby="preset-heading" data-tour="preset">
       <h2 id="preset-heading">The paper's trajectory</h2>
       <div className="field">
         <div className="field-head">

@@ -35,7 +35,7 @@ function PatchSizeSelect({ shape }: { shape: ImageShape | null }) {
     `D = P×P×C = ${value * value * C} values per patch; the image becomes ${tokens(value)}. The paper uses 16×16×3 = 768 on ImageNet (196 tokens); ` +
     (side === 32 ? '4 or 8 px patches keep that ratio at 32×32.' : '4–7 px patches keep that ratio at 28×28.');
   return (
-    <Field id={id} label="Patch size" why={why} problems={problems} changed={changed}>
+    <Field id={id} field="patchSize" label="Patch size" why={why} problems={problems} changed={changed}>
       <select id={id} value={value} aria-describedby={describedBy(id, why, problems)} onChange={(e) => setKnob('patchSize', Number(e.target.value))}>
         {sizes.map((p) => (
           <option key={p} value={p}>
@@ -75,7 +75,7 @@ export function TokenizerPanel() {
   );
 
   return (
-    <section className="panel" aria-labelledby="tokenizer-heading">
+    <section className="panel" aria-labelledby="tokenizer-heading" data-tour="tokenizer">
       <h2 id="tokenizer-heading">Tokenizer</h2>
       <SelectKnob
         field="tokenizer"

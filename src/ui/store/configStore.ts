@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { configProblems, configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
 import { validConfigWarnings } from '../../ldae/configWarnings';
 import { applyPreset, getPreset, type PresetId } from '../../ldae/presets';
+import { withPageParams } from '../teaching/pageParams';
 import { loadedShape } from './engineStore';
 
 export interface ConfigState {
@@ -47,10 +48,10 @@ export function changedKeys(a: ExperimentConfig, b: ExperimentConfig): (keyof Ex
   return (Object.keys(a) as (keyof ExperimentConfig)[]).filter((k) => a[k] !== b[k]);
 }
 
-/** Mirrors the draft config into the URL (only fields that differ from the defaults). */
+/** Mirrors the draft config into the URL (only fields that differ from the defaults), keeping ?tour= and ?hide=. */
 export function syncConfigToUrl(): () => void {
   const write = (cfg: ExperimentConfig) => {
-    const query = configToSearchParams(cfg).toString();
+    const query = withPageParams(configToSearchParams(cfg), new URLSearchParams(window.location.search));
     const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', url);
   };

@@ -28,7 +28,7 @@ export function DenoisingVisualizer() {
   const patch = useRunStore((s) => s.runConfig?.patchSize ?? 7);
   const [grid, setGrid] = useState(true);
   return (
-    <section className="panel visualizer" aria-labelledby="visualizer-heading">
+    <section className="panel visualizer" aria-labelledby="visualizer-heading" data-tour="visualizer">
       <div className="section-head">
         <h2 id="visualizer-heading">Denoising visualizer</h2>
         <span className="muted" data-testid="snapshot-step" data-snapshot-ms={lastMs.toFixed(0)}>
@@ -90,7 +90,7 @@ function SnapshotGrid({ snapshot, patch, grid }: { snapshot: Snapshot; patch: nu
   const shown = SHOWN.filter((i) => i < count);
   const options = { scale: SCALE, gap: 3, gridEvery: grid ? patch : undefined };
   return (
-    <div className="snapshot-grid" data-testid="visualizer" data-step={snapshot.step} style={{ gridTemplateColumns: `auto repeat(${COLUMNS.length}, 1fr)` }}>
+    <div className="snapshot-grid" tabIndex={0} role="group" aria-label="Denoising snapshot" data-testid="visualizer" data-step={snapshot.step} style={{ gridTemplateColumns: `auto repeat(${COLUMNS.length}, 1fr)` }}>
       <div />
       {COLUMNS.map((c) => (
         <div key={c.key} className="snapshot-col-title">

@@ -4,6 +4,8 @@
 // is drawn as that RGB patch (drawImages), so its hue shows how it mixes the channels.
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useTokenizerStore } from '../store/tokenizerStore';
+import { ChartDataTable } from '../charts/ChartDataTable';
+import { PALETTE } from '../charts/palette';
 import { FloatImageCanvas } from './FloatImageCanvas';
 
 const MAX_BASIS = 32;
@@ -12,7 +14,7 @@ export function TokenizerGallery() {
   const summary = useTokenizerStore((s) => s.summary);
   if (!summary) {
     return (
-      <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading">
+      <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading" data-tour="tokenizer-basis">
         <h2 id="gallery-heading">Tokenizer basis</h2>
         <p className="chart-empty">The tokenizer is fitted as soon as the dataset is loaded; its basis and spectrum appear here.</p>
       </section>
@@ -24,7 +26,7 @@ export function TokenizerGallery() {
   const indices = Array.from({ length: basisCount }, (_, i) => i);
   const rows = chunk(indices, 8);
   return (
-    <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading" data-testid="tokenizer-gallery" data-latent-dim={summary.latentDim}>
+    <section className="panel tokenizer-gallery" aria-labelledby="gallery-heading" data-tour="tokenizer-basis" data-testid="tokenizer-gallery" data-latent-dim={summary.latentDim}>
       <h2 id="gallery-heading">Tokenizer basis</h2>
       <p className="muted">
         {summary.kind}, d = {summary.latentDim} of D = {summary.patchDim}
@@ -44,10 +46,19 @@ export function TokenizerGallery() {
               <XAxis dataKey="k" type="number" domain={[1, spectrum.length]} tick={{ fontSize: 11 }} />
               <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={40} />
               <Tooltip formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)} %` : String(v))} labelFormatter={(k) => `k = ${k}`} />
-              <ReferenceLine x={summary.latentDim} stroke="#c0392b" label={{ value: `d = ${summary.latentDim}`, position: 'insideTopRight', fontSize: 11, fill: '#c0392b' }} />
-              <Line type="linear" dataKey="v" stroke="#1f5fbf" dot={false} isAnimationActive={false} />
+              <ReferenceLine x={summary.latentDim} stroke={PALETTE.vermillion} strokeDasharray="4 2" label={{ value: `d = ${summary.latentDim}`, position: 'insideTopRight', fontSize: 11, fill: PALETTE.vermillion }} />
+              <Line type="linear" dataKey="v" stroke={PALETTE.blue} dot={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
+          <ChartDataTable
+            caption="Cumulative explained variance"
+            testId="spectrum-table"
+            rows={spectrum}
+            columns={[
+              { label: 'components k', value: (r) => `${r.k}${r.k === summary.latentDim ? ' (d)' : ''}` },
+              { label: 'variance explained', value: (r) => `${(r.v * 100).toFixed(1)} %` },
+            ]}
+          />
         </figure>
       ) : (
         <p className="muted">No explained-variance spectrum for this tokenizer.</p>
