@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`.
 import { existsSync } from 'node:fs';
 import { BENCH_CONFIGS, type BenchConfigName } from '../src/bench/benchConfigs';
-import { MAX_WASM_THREADS } from '../src/backends/wasmThreads';
+import { MAX_WASM_THREADS } from '../src/backends/wasmThreadPlan';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../src/ldae/config';
 
 export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;

@@ -7,7 +7,7 @@
 // (no sizes=: each config at its default sizes, see benchConfigs.ts)
 import type { BackendName } from '../types/run';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../ldae/config';
-import { autoWasmThreads } from '../backends/wasmThreads';
+import { autoWasmThreads } from '../backends/wasmThreadPlan';
 import { BENCH_CONFIGS, benchCells, type BenchConfigName } from './benchConfigs';
 import { formatTable } from './format';
 import type { BenchReply, BenchRequest, PageResult } from './protocol';

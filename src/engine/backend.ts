@@ -10,7 +10,8 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import threadedSimdScriptUrl from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
 import { installKernels } from '../backends';
-import { loadPthreadsFromScript, planWasmThreads, pthreadScriptsAllowed, withThreadsVisibleToTfjs, type WasmThreadPlan } from '../backends/wasmThreads';
+import { planWasmThreads, type WasmThreadPlan } from '../backends/wasmThreadPlan';
+import { loadPthreadsFromScript, pthreadScriptsAllowed, withThreadsVisibleToTfjs } from '../backends/wasmThreads';
 import { SOFTWARE_ADAPTER_REASON, isSoftwareAdapter } from './softwareAdapter';
 import type { BackendChoice } from '../ldae/config';
 import type { AdapterInfo, BackendName } from '../types/run';

@@ -1,7 +1,8 @@
 // The wasm thread plan (src/backends/wasmThreads.ts): the default count, ?threads=N, and the
 // single-thread fallback with its reason; the pthread factory text.
 import { describe, expect, it } from 'vitest';
-import { MAX_AUTO_WASM_THREADS, autoWasmThreads, parseThreadsParam, planWasmThreads, pthreadFactorySource } from '../../src/backends/wasmThreads';
+import { MAX_AUTO_WASM_THREADS, autoWasmThreads, parseThreadsParam, planWasmThreads } from '../../src/backends/wasmThreadPlan';
+import { pthreadFactorySource } from '../../src/backends/wasmThreads';
 
 const isolated = { hardwareConcurrency: 2, crossOriginIsolated: true, multithreadSupported: true };
 

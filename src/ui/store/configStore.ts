@@ -50,7 +50,11 @@ export function changedKeys(a: ExperimentConfig, b: ExperimentConfig): (keyof Ex
 /** Mirrors the draft config into the URL (only fields that differ from the defaults). */
 export function syncConfigToUrl(): () => void {
   const write = (cfg: ExperimentConfig) => {
-    const query = configToSearchParams(cfg).toString();
+    const params = configToSearchParams(cfg);
+    // ?threads= is the page's, not the config's: keep it across config edits.
+    const threads = new URLSearchParams(window.location.search).get('threads');
+    if (threads !== null) params.set('threads', threads);
+    const query = params.toString();
     const url = `${window.location.pathname}${query ? `?${query}` : ''}${window.location.hash}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', url);
   };
