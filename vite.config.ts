@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -25,6 +26,14 @@ const CSP_DIRECTIVES = [
 ];
 /** Header only: a <meta> policy cannot say frame-ancestors. */
 export const CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
+const withBlobScripts = (policy: string) => policy.replace("script-src 'self'", "script-src 'self' blob:");
+/**
+ * Worker scripts (Sec-Fetch-Dest: worker) get the same policy plus blob: scripts: the wasm
+ * backend's pthread workers are blob: workers that importScripts a blob: (tfjs builds both from
+ * text; src/backends/wasmThreads.ts). Pages keep the policy above; a <meta> policy never applies
+ * to workers, so static hosts that send no headers need nothing.
+ */
+export const WORKER_CSP = withBlobScripts(CSP);
 /**
  * `vite` (dev) serves React's refresh preamble as an inline script, its CSS as inline styles and
  * talks to its HMR websocket: the dev policy allows those three and nothing else beyond the built one.
@@ -32,6 +41,20 @@ export const CSP = [...CSP_DIRECTIVES, "frame-ancestors 'none'"].join('; ');
 const DEV_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
   .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
   .replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+/** COOP/COEP and the CSP (with blob: scripts for worker scripts) on every response of `vite` (DEV_CSP) and `vite preview` (CSP). */
+function securityHeaders(): Plugin {
+  const middleware = (pageCsp: string) => (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
+    res.setHeader('Content-Security-Policy', req.headers['sec-fetch-dest'] === 'worker' ? withBlobScripts(pageCsp) : pageCsp);
+    next();
+  };
+  return {
+    name: 'security-headers',
+    configureServer: (server) => void server.middlewares.use(middleware(DEV_CSP)),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware(CSP)),
+  };
+}
 
 /** The built pages also carry the policy as a <meta> tag, for static hosts that send no headers. */
 function cspMetaTag(): Plugin {
@@ -43,10 +66,8 @@ function cspMetaTag(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), cspMetaTag()],
+  plugins: [react(), cspMetaTag(), securityHeaders()],
   worker: { format: 'es' },
-  server: { headers: { ...isolationHeaders, 'Content-Security-Policy': DEV_CSP } },
-  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': CSP } },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,

@@ -1,4 +1,7 @@
 // Command-line flags of `npm run bench`.
+import { existsSync } from 'node:fs';
+import { BENCH_CONFIGS, type BenchConfigName } from '../src/bench/benchConfigs';
+import { MAX_WASM_THREADS } from '../src/backends/wasmThreadPlan';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../src/ldae/config';
 
 export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
@@ -8,10 +11,25 @@ export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
 export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
+/** A wasm thread count for Chromium: a number, or 'auto' (the app's default, hardwareConcurrency capped). */
+export type ThreadsSpec = number | 'auto';
+
 export interface BenchArgs {
   node: NodeBackend[];
   browser: BrowserBackend[];
-  sizes: ModelSizePreset[];
+  /** null: each config at its default sizes (src/bench/benchConfigs.ts). */
+  sizes: ModelSizePreset[] | null;
+  configs: BenchConfigName[];
+  /** Chromium wasm runs once per entry (Node's wasm is single-threaded: tfjs issue 3830). */
+  threads: ThreadsSpec[];
+  /** The real-GPU run: Chromium only, GPU flags, short budgets, JSON to `out`. */
+  gpu: boolean;
+  /** Write the JSON object here too (--out; --gpu defaults it). */
+  out: string | null;
+  /** Stop starting new measurements this many seconds after the bench started (--deadline; --gpu: 270). */
+  deadlineS: number | null;
+  /** The browser binary (CHROMIUM_PATH, else Debian's chromium; --gpu prefers Google Chrome). */
+  chromiumPath: string;
   steps: number;
   warmup: number;
   budgetS: number;
@@ -34,19 +52,30 @@ export interface BenchArgs {
 }
 
 export const USAGE = `npm run bench -- [--json] [--backends wasm,cpu,webgpu,webgl | node:wasm,chromium:wasm,...]
-  [--sizes micro,tiny,small] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
+  [--configs ldae,colour,ldae-tuned] [--sizes micro,tiny,small] [--threads 1,auto] [--gpu] [--out FILE] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
   [--drift-budget 30] [--train-images 10000] [--no-app] [--app-seconds 10] [--app-timeout 60] [--profile] [--rebuild] [--reference-kernels]
   [--chromium-args "--flag1 --flag2"]   (CHROMIUM_PATH=... picks the browser binary)
 Backends: wasm runs in Node and in Chromium, cpu in Node, webgpu and webgl in Chromium
 (node:webgpu: dawn.node over SwiftShader or Vulkan);
 prefix node: or chromium: to pick one side. A size whose steps would take longer than
---budget seconds on a backend is skipped, and the output says so.`;
+--budget seconds on a backend is skipped, and the output says so.
+Configs: ldae (default config), colour (32x32x3, patch 8), ldae-tuned (preset); without --sizes
+ldae runs micro,tiny,small and the others tiny. --threads: Chromium wasm once per count (auto =
+the app's default: hardwareConcurrency, capped at 8).
+--gpu: the real-GPU run (Linux + NVIDIA, Vulkan): Chromium webgpu,webgl,wasm with the GPU flags,
+budgets that end within 5 minutes, JSON written to --out (default bench/out/gpu-<time>.json).`;
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {
     node: [...DEFAULT_NODE_BACKENDS],
     browser: [...BROWSER_BACKENDS],
-    sizes: [...MODEL_SIZE_PRESETS],
+    sizes: null,
+    configs: [...BENCH_CONFIGS],
+    threads: [1, 'auto'],
+    gpu: false,
+    out: null,
+    deadlineS: null,
+    chromiumPath: process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM,
     steps: 20,
     warmup: 3,
     budgetS: 60,
@@ -67,8 +96,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     if (v === undefined || !Number.isFinite(n) || n < min) throw new Error(`${flag} needs a number >= ${min}, got ${String(v)}`);
     return n;
   };
+  const given = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    given.add(flag);
     const value = () => argv[++i];
     switch (flag) {
       case '--json':
@@ -98,6 +129,36 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
           if (toNode) a.node.push(backend as NodeBackend);
           if (toBrowser) a.browser.push(backend as BrowserBackend);
         }
+        break;
+      }
+      case '--deadline':
+        a.deadlineS = num(flag, value(), 1);
+        break;
+      case '--gpu':
+        a.gpu = true;
+        break;
+      case '--out': {
+        const v = value();
+        if (!v || v.startsWith('--')) throw new Error(`--out needs a file name`);
+        a.out = v;
+        break;
+      }
+      case '--configs': {
+        const configs = (value() ?? '').split(',').filter(Boolean);
+        for (const c of configs) if (!(BENCH_CONFIGS as readonly string[]).includes(c)) throw new Error(`unknown config "${c}" (${BENCH_CONFIGS.join(', ')})`);
+        if (configs.length === 0) throw new Error(`--configs needs one of ${BENCH_CONFIGS.join(', ')}`);
+        a.configs = configs as BenchConfigName[];
+        break;
+      }
+      case '--threads': {
+        const specs = (value() ?? '').split(',').filter(Boolean);
+        if (specs.length === 0) throw new Error(`--threads needs counts, e.g. 1,2 or 1,auto`);
+        a.threads = specs.map((t) => {
+          if (t === 'auto') return 'auto';
+          const n = Number(t);
+          if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) throw new Error(`--threads: "${t}" is not auto or an integer in [1, ${MAX_WASM_THREADS}]`);
+          return n;
+        });
         break;
       }
       case '--sizes': {
@@ -140,5 +201,45 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         throw new Error(`unknown flag "${flag}"\n${USAGE}`);
     }
   }
+  if (a.gpu) applyGpuRun(a, given);
   return a;
+}
+
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+/** Google Chrome first on a GPU machine (its Vulkan/ANGLE path is the tested one), else Debian's Chromium. */
+const GPU_CHROMIUM_CANDIDATES = ['/usr/bin/google-chrome-stable', '/usr/bin/google-chrome', DEFAULT_CHROMIUM];
+
+/**
+ * Chromium flags for WebGPU/WebGL on a Linux machine with an NVIDIA GPU, its driver and Vulkan,
+ * headless (the bench always adds --headless=new --enable-unsafe-webgpu --no-sandbox): ANGLE and
+ * Dawn on Vulkan, the GPU blocklist ignored (headless Linux is often blocklisted), no Vulkan
+ * surface (there is no display).
+ */
+export const GPU_CHROMIUM_ARGS = [
+  '--use-angle=vulkan',
+  '--use-vulkan=native',
+  '--enable-features=Vulkan,VulkanFromANGLE,DefaultANGLEVulkan',
+  '--ignore-gpu-blocklist',
+  '--disable-vulkan-surface',
+  '--enable-gpu-rasterization',
+];
+
+/** Seconds the --gpu run may take in all (the issue's bound is 5 minutes; 30 s are left for the last measurement to end). */
+export const GPU_DEADLINE_S = 270;
+
+/** --gpu: Chromium backends only, the GPU flags, short budgets; flags given explicitly win. */
+function applyGpuRun(a: BenchArgs, given: Set<string>): void {
+  if (!given.has('--backends')) {
+    a.node = [];
+    a.browser = [...BROWSER_BACKENDS];
+  }
+  a.chromiumArgs = [...GPU_CHROMIUM_ARGS, ...a.chromiumArgs];
+  if (process.env.CHROMIUM_PATH === undefined) a.chromiumPath = GPU_CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? DEFAULT_CHROMIUM;
+  if (!given.has('--budget')) a.budgetS = 30;
+  if (!given.has('--drift-budget')) a.driftBudgetS = 10;
+  if (!given.has('--app-seconds')) a.appTrainS = 5;
+  if (!given.has('--app-timeout')) a.appFirstStepTimeoutS = 30;
+  if (!given.has('--deadline')) a.deadlineS = GPU_DEADLINE_S;
+  a.json = true;
+  a.out ??= `bench/out/gpu-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
 }

@@ -2,7 +2,9 @@
 // sizes micro, tiny, small on wasm and cpu in Node and on webgpu, webgl and wasm in headless
 // Chromium, against each backend's own matmul throughput (MFU). See README, Performance.
 // With --json the last line of stdout is one JSON object: {"results":[...], ...}.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname } from 'node:path';
 import { formatTable } from '../src/bench/format';
 import { parseBenchArgs } from './args';
 import { runBrowserBench } from './browser';
@@ -13,14 +15,15 @@ async function main(): Promise<void> {
   // Progress goes to stderr so that stdout is the table (and with --json the JSON line last).
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
+  const loadAtStart = os.loadavg()[0];
   const node = await runNodeBench(args, args.node, log);
   const browser = await runBrowserBench(args, args.browser, log);
   const results = [...node.rows.map((r) => ({ env: 'node', ...r })), ...(browser?.rows ?? []).map((r) => ({ env: 'chromium', ...r }))];
   const skipped = [...node.skipped.map((s) => ({ env: 'node', ...s })), ...(browser?.skipped ?? []).map((s) => ({ env: 'chromium', ...s }))];
-  const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', load_avg_1m: os.loadavg()[0], node: process.version, platform: `${os.platform()} ${os.arch()}` };
+  const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', load_avg_1m_start: loadAtStart, load_avg_1m: os.loadavg()[0], node: process.version, platform: `${os.platform()} ${os.arch()}` };
   console.log(formatTable(results, skipped));
   for (const p of node.profiles) {
-    console.log(`\nper-kernel time, one ${p.backend}/${p.size} step (tf.profile):`);
+    console.log(`\nper-kernel time, one ${p.backend}/${p.config}/${p.size} step (tf.profile):`);
     for (const k of p.kernels) console.log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(1).padStart(8)} ms  x${k.count}`);
   }
   for (const a of browser?.app ?? []) {
@@ -30,24 +33,32 @@ async function main(): Promise<void> {
         (a.error ? `; error: ${a.error}` : ''),
     );
   }
+  for (const n of browser?.notes ?? []) console.log(`chromium note: ${n}`);
   for (const e of browser?.errors ?? []) console.log(`chromium error: ${e}`);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${results.length} rows in ${seconds.toFixed(0)} s on ${machine.cpus} CPUs (${machine.cpu_model}), load ${machine.load_avg_1m.toFixed(1)}`);
-  if (args.json) {
-    console.log(
-      JSON.stringify({
-        results,
-        skipped,
-        app: browser?.app ?? [],
-        adapters: browser?.adapters ?? {},
-        chromium: browser?.chromium ?? null,
-        browser_errors: browser?.errors ?? [],
-        profiles: node.profiles,
-        machine,
-        webgpu_kernels: args.referenceKernels ? 'tfjs reference' : 'custom (src/backends/webgpuKernels.ts)',
-        seconds,
-      }),
-    );
+  if (args.json || args.out) {
+    const json = JSON.stringify({
+      results,
+      skipped,
+      app: browser?.app ?? [],
+      adapters: browser?.adapters ?? {},
+      chromium: browser?.chromium ?? null,
+      browser_errors: browser?.errors ?? [],
+      profiles: node.profiles,
+      machine,
+      webgpu_kernels: args.referenceKernels ? 'tfjs reference' : 'custom (src/backends/webgpuKernels.ts)',
+      chromium_args: args.chromiumArgs,
+      chromium_path: args.chromiumPath,
+      notes: browser?.notes ?? [],
+      seconds,
+    });
+    if (args.out) {
+      mkdirSync(dirname(args.out), { recursive: true });
+      writeFileSync(args.out, `${json}\n`);
+      log(`wrote ${args.out}`);
+    }
+    if (args.json) console.log(json);
   }
 }
 

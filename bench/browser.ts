@@ -14,6 +14,8 @@ import { REPO_ROOT, launchBrowser, openApp, type AppServer } from '../tests/brow
 
 const BENCH_DIST = join(REPO_ROOT, 'bench', 'out', 'dist');
 import type { BenchArgs, BrowserBackend } from './args';
+import { deadlineAt } from './node';
+import { benchCells } from '../src/bench/benchConfigs';
 
 export interface AppMeasurement {
   /** The app's query string (backend choice, metrics cadence). */
@@ -90,7 +92,10 @@ async function startBenchServer(): Promise<AppServer> {
 async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs, backends: BrowserBackend[], log: (line: string) => void): Promise<PageResult> {
   const query = new URLSearchParams({
     backends: backends.join(','),
-    sizes: args.sizes.join(','),
+    configs: args.configs.join(','),
+    ...(args.sizes ? { sizes: args.sizes.join(',') } : {}),
+    threads: args.threads.join(','),
+    ...(args.deadlineS !== null ? { deadlineAt: String(deadlineAt(args)) } : {}),
     steps: String(args.steps),
     warmup: String(args.warmup),
     budget: String(args.budgetS),
@@ -105,7 +110,8 @@ async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs
     if (t.startsWith('[bench] ')) log(`chromium ${t.slice(8)}`);
   });
   // Budget per backend and size plus drift and start-up; generous, the page reports skips itself.
-  const timeout = (backends.length * (args.sizes.length * (args.budgetS + 30) + args.driftBudgetS + 60)) * 1000;
+  const runs = backends.length + (backends.includes('wasm') ? args.threads.length - 1 : 0);
+  const timeout = (runs * (benchCells(args.configs, args.sizes).length * (args.budgetS + 30) + args.driftBudgetS + 60)) * 1000;
   await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, null, { timeout, polling: 1000 });
   const result = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as PageResult;
   await page.close();
@@ -163,7 +169,7 @@ export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[
   if (backends.length === 0 && !args.app) return null;
   ensureBuilt(args.rebuild, log);
   const server = await startBenchServer();
-  const browser = await launchBrowser(args.chromiumArgs);
+  const browser = await launchBrowser(args.chromiumArgs, [], args.chromiumPath);
   try {
     const page: PageResult = backends.length ? await runBenchPage(browser, server, args, backends, log) : { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
     const app: AppMeasurement[] = [];
@@ -172,6 +178,10 @@ export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[
       // (more main-thread messages than the default cadence: a conservative long-task count).
       // wasm first: a SwiftShader WebGPU page leaves the machine busy for a while after it closes.
       for (const query of ['?backend=wasm&metricsEvery=1', '?metricsEvery=1']) {
+        if (args.deadlineS !== null && Date.now() > deadlineAt(args)!) {
+          log(`chromium app ${query}: not measured, the run's --deadline has passed`);
+          continue;
+        }
         log(`chromium app ${query}: measuring first step and ${args.appTrainS} s of training ...`);
         const m = await measureApp(browser, server, query, args.appTrainS, args.appFirstStepTimeoutS);
         log(`chromium app ${query}: ${JSON.stringify(m)}`);

@@ -4,6 +4,8 @@ import { setWebGpuRowKernels } from '../src/backends';
 import { loadDatasetNode } from '../src/data/loadNode';
 import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
 import { splitImages } from '../src/ldae/deviceData';
+import { benchCells, benchData, benchExperimentConfig, colourBenchDataset, type BenchData } from '../src/bench/benchConfigs';
+import type { LoadedDataset } from '../src/types/data';
 import { benchTrainingStep, profileStep, type BenchRow, type Skipped } from '../src/bench/stepBench';
 import { setupNodeBackend } from '../src/node/backend';
 import type { BenchArgs, NodeBackend } from './args';
@@ -11,7 +13,7 @@ import type { BenchArgs, NodeBackend } from './args';
 export interface NodeBenchResult {
   rows: BenchRow[];
   skipped: Skipped[];
-  profiles: { backend: string; size: ModelSize; kernels: { kernel: string; ms: number; count: number }[] }[];
+  profiles: { backend: string; config: string; size: ModelSize; kernels: { kernel: string; ms: number; count: number }[] }[];
 }
 
 /** This process's CPU time (user + system) in ms. */
@@ -20,19 +22,31 @@ export const processCpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
+/** Date.now() of the run's --deadline (counted from process start), or null. */
+export function deadlineAt(args: BenchArgs): number | null {
+  return args.deadlineS === null ? null : Date.now() - performance.now() + args.deadlineS * 1000;
+}
+
 export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log: (line: string) => void): Promise<NodeBenchResult> {
   const out: NodeBenchResult = { rows: [], skipped: [], profiles: [] };
   if (backends.length === 0) return out;
-  const data = await loadDatasetNode(DEFAULT_CONFIG.dataset);
+  const cells = benchCells(args.configs, args.sizes);
+  const datasets: Partial<Record<BenchData, LoadedDataset>> = {};
+  for (const cell of cells) {
+    const kind = benchData(cell.config);
+    datasets[kind] ??= kind === 'colour' ? colourBenchDataset(args.trainImages) : await loadDatasetNode(DEFAULT_CONFIG.dataset);
+  }
   for (const backend of backends) {
     await setupNodeBackend(backend);
     setWebGpuRowKernels(!args.referenceKernels);
-    const images = splitImages(data.train, data.meta, args.trainImages);
-    try {
-      for (const size of args.sizes) {
-        const cfg = { ...DEFAULT_CONFIG, modelSize: size };
+    for (const { config, size } of cells) {
+      const data = datasets[benchData(config)]!;
+      const images = splitImages(data.train, data.meta, args.trainImages);
+      try {
+        const cfg = benchExperimentConfig(config, size);
         const r = await benchTrainingStep({
           cfg,
+          configName: config,
           images,
           steps: args.steps,
           warmup: args.warmup,
@@ -40,14 +54,15 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
           driftSteps: size === 'micro' ? args.driftSteps : 0,
           driftBudgetS: args.driftBudgetS,
           cpuMs: processCpuMs,
+          deadlineAt: deadlineAt(args),
           log,
         });
         if ('row' in r) out.rows.push(r.row);
         else out.skipped.push(r.skipped);
-        if (args.profile && 'row' in r) out.profiles.push({ backend, size, kernels: await profileStep(cfg, images) });
+        if (args.profile && 'row' in r) out.profiles.push({ backend, config, size, kernels: await profileStep(cfg, images) });
+      } finally {
+        images.dispose();
       }
-    } finally {
-      images.dispose();
     }
     log(`${backend}: ${tf.memory().numTensors} tensors alive after the runs`);
   }

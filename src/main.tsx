@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
 import { faultFromSearchParams } from './ldae/nonFinite';
 import { createEngineClient } from './engine/client/engineClient';
+import { parseThreadsParam } from './backends/wasmThreadPlan';
 import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
 import { useTeachingStore } from './ui/store/teachingStore';
@@ -15,13 +16,16 @@ const params = new URLSearchParams(window.location.search);
 const { config, problems } = configFromSearchParams(params, startingConfig(window.matchMedia(PHONE_QUERY).matches));
 const page = pageParamsFrom(params, TOUR_STEPS.length);
 const { fault, problem: faultProblem } = faultFromSearchParams(params);
+// ?threads=N: wasm's thread count, a runtime setting of this page (not an experiment knob).
+const threads = parseThreadsParam(params.get('threads'));
 useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
 connectEngine(createEngineClient(), {
   config,
   backend: config.backend,
   dataset: config.dataset,
-  urlProblems: [...problems, ...page.problems, ...(faultProblem ? [faultProblem] : [])],
+  urlProblems: [...problems, ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
   fault,
+  threads: threads.threads,
 });
 
 createRoot(document.getElementById('root')!).render(

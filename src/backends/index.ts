@@ -17,13 +17,27 @@
 //   (webgpuKernels.ts) instead of barrier-heavy workgroup reductions and padded tiles; only for
 //   the small problems where that wins. setWebGpuRowKernels(false) restores tfjs' own kernels
 //   (the bench's --reference-kernels, the parity test).
+// - LdaeGelu / LdaeGeluGrad, GELU and its gradient as one dispatch each (webgpuGelu.ts; the
+//   contract is src/ldae/model/fusedGelu.ts), instead of 6 + 8.
+// - the adaLN-modulated LayerNorm as 2 dispatches forward and 3 backward instead of 10 + 12
+//   (webgpuLayerNorm.ts; contract src/ldae/model/fusedLayerNorm.ts).
 // cpu, webgl: nothing is patched.
 import { enableFusedWasmAdamW } from './wasmAdamW';
 import { enableSharedWasmIdentity } from './wasmIdentity';
 import { enableFastWasmMatMul } from './wasmMatMul';
-import { enableWebGpuRowKernels } from './webgpuKernels';
+import { webGpuFusedGelu } from './webgpuGelu';
+import { webGpuFusedLayerNorm } from './webgpuLayerNorm';
+import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './webgpuKernels';
 
-export { setWebGpuRowKernels } from './webgpuKernels';
+/**
+ * The WebGPU reference-path switch (--reference-kernels, parity tests): false puts tfjs' own
+ * kernels back and drops our fused ones, true installs ours. False when the webgpu backend is not loaded.
+ */
+export function setWebGpuRowKernels(on: boolean): boolean {
+  const ok = setRowKernels(on);
+  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.set(on);
+  return ok;
+}
 
 /** Installs our kernels for `backend` (a tfjs backend name); throws if that backend's kernels are not registered. */
 export function installKernels(backend: string): void {
@@ -33,6 +47,7 @@ export function installKernels(backend: string): void {
     enableFusedWasmAdamW();
   } else if (backend === 'webgpu') {
     ok = enableWebGpuRowKernels();
+    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.enable();
   }
   if (!ok) throw new Error(`installKernels: the ${backend} backend's tfjs kernels are not registered (is the backend loaded?)`);
 }

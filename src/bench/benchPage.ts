@@ -1,9 +1,14 @@
 // The browser bench page (bench.html): runs the training-step benchmark in one worker per
 // backend, one backend after another, shows a table and leaves the result on window.__bench.
-// Query: ?backends=webgpu,webgl,wasm&sizes=micro,tiny,small&steps=20&warmup=3&budget=60
-//        &driftSteps=1000&driftBudget=30&trainImages=10000&kernels=custom|reference
+// wasm runs once per entry of threads= (auto: the app's default count), each in a fresh worker.
+// Query: ?backends=webgpu,webgl,wasm&configs=ldae,colour,ldae-tuned&sizes=micro,tiny,small
+//        &threads=1,auto&steps=20&warmup=3&budget=60&driftSteps=1000&driftBudget=30
+//        &trainImages=10000&kernels=custom|reference&deadlineAt=<Date.now() ms>
+// (no sizes=: each config at its default sizes, see benchConfigs.ts)
 import type { BackendName } from '../types/run';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../ldae/config';
+import { autoWasmThreads } from '../backends/wasmThreadPlan';
+import { BENCH_CONFIGS, benchCells, type BenchConfigName } from './benchConfigs';
 import { formatTable } from './format';
 import type { BenchReply, BenchRequest, PageResult } from './protocol';
 
@@ -12,7 +17,12 @@ const list = (key: string, fallback: string) => (params.get(key) ?? fallback).sp
 const num = (key: string, fallback: number) => Number(params.get(key) ?? fallback);
 
 const backends = list('backends', 'webgpu,webgl,wasm') as BackendName[];
-const sizes = list('sizes', MODEL_SIZE_PRESETS.join(',')).filter((s): s is ModelSizePreset => (MODEL_SIZE_PRESETS as readonly string[]).includes(s));
+const sizes = params.has('sizes') ? list('sizes', '').filter((s): s is ModelSizePreset => (MODEL_SIZE_PRESETS as readonly string[]).includes(s)) : null;
+const configs = list('configs', BENCH_CONFIGS.join(',')).filter((c): c is BenchConfigName => (BENCH_CONFIGS as readonly string[]).includes(c));
+const cells = benchCells(configs, sizes);
+/** The wasm thread counts to run, 'auto' resolved as the app resolves it, duplicates dropped. */
+const wasmThreads = [...new Set(list('threads', '1,auto').map((t) => (t === 'auto' ? autoWasmThreads(navigator.hardwareConcurrency) : Number(t))))].filter((n) => Number.isInteger(n) && n >= 1);
+const deadlineAt = params.has('deadlineAt') ? num('deadlineAt', 0) : null;
 const logEl = document.getElementById('log')!;
 const tableEl = document.getElementById('table')!;
 
@@ -21,11 +31,13 @@ function log(line: string): void {
   logEl.textContent += `${line}\n`;
 }
 
-function runBackend(backend: BackendName): Promise<Extract<BenchReply, { type: 'done' | 'error' }>> {
-  const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module', name: `bench-${backend}` });
+function runBackend(backend: BackendName, threads: number | null): Promise<Extract<BenchReply, { type: 'done' | 'error' }>> {
+  const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module', name: `bench-${backend}${threads ? `-${threads}` : ''}` });
   const req: BenchRequest = {
     backend,
-    sizes,
+    cells,
+    threads,
+    deadlineAt,
     steps: num('steps', 20),
     warmup: num('warmup', 3),
     budgetS: num('budget', 60),
@@ -51,9 +63,15 @@ function runBackend(backend: BackendName): Promise<Extract<BenchReply, { type: '
 
 async function main(): Promise<void> {
   const result: PageResult = { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
-  for (const backend of backends) {
-    log(`${backend}: starting`);
-    const r = await runBackend(backend);
+  const runs = backends.flatMap((backend): { backend: BackendName; threads: number | null }[] => (backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: null }]));
+  for (const { backend, threads } of runs) {
+    if (deadlineAt !== null && Date.now() > deadlineAt) {
+      log(`${backend}: not started, the run's deadline has passed`);
+      result.notes.push(`${backend}${threads ? ` x${threads}` : ''}: not started, the run's --deadline had passed`);
+      continue;
+    }
+    log(`${backend}${threads ? ` x${threads}` : ''}: starting`);
+    const r = await runBackend(backend, threads);
     if (r.type === 'error') {
       log(`${backend}: error: ${r.message}`);
       result.errors.push(`${backend}: ${r.message}`);

@@ -5,8 +5,9 @@ import { loadDatasetBrowser } from '../data/loadBrowser';
 import { DEFAULT_DATASET } from '../data/registry';
 import { setWebGpuRowKernels } from '../backends';
 import { describeAdapter, selectBackend } from '../engine/worker/backend';
-import { DEFAULT_CONFIG } from '../ldae/config';
 import { splitImages } from '../ldae/deviceData';
+import type { LoadedDataset } from '../types/data';
+import { benchData, benchExperimentConfig, colourBenchDataset, type BenchData } from './benchConfigs';
 import type { BenchReply, BenchRequest } from './protocol';
 import { benchTrainingStep, type BenchRow, type Skipped } from './stepBench';
 
@@ -22,21 +23,24 @@ async function adapterText(): Promise<string | null> {
 }
 
 async function run(req: BenchRequest): Promise<void> {
-  const selection = await selectBackend(req.backend);
+  const selection = await selectBackend(req.backend, { threads: req.threads });
   if (selection.backend !== req.backend) {
     post({ type: 'error', backend: req.backend, message: `backend ${req.backend} unavailable: ${selection.failures.join('; ')}` });
     return;
   }
   setWebGpuRowKernels(req.kernels !== 'reference');
   const baseUrl = new URL(import.meta.env.BASE_URL, scope.location.origin).href;
-  const data = await loadDatasetBrowser(DEFAULT_DATASET, baseUrl);
-  const images = splitImages(data.train, data.meta, req.trainImages);
+  const datasets: Partial<Record<BenchData, LoadedDataset>> = {};
   const rows: BenchRow[] = [];
   const skipped: Skipped[] = [];
-  try {
-    for (const size of req.sizes) {
+  for (const { config, size } of req.cells) {
+    const kind = benchData(config);
+    const data = (datasets[kind] ??= kind === 'colour' ? colourBenchDataset(req.trainImages) : await loadDatasetBrowser(DEFAULT_DATASET, baseUrl));
+    const images = splitImages(data.train, data.meta, req.trainImages);
+    try {
       const out = await benchTrainingStep({
-        cfg: { ...DEFAULT_CONFIG, modelSize: size },
+        cfg: benchExperimentConfig(config, size),
+        configName: config,
         images,
         steps: req.steps,
         warmup: req.warmup,
@@ -44,13 +48,14 @@ async function run(req: BenchRequest): Promise<void> {
         driftSteps: size === 'micro' ? req.driftSteps : 0,
         driftBudgetS: req.driftBudgetS,
         cpuMs: null,
+        deadlineAt: req.deadlineAt,
         log: (line) => post({ type: 'log', line }),
       });
       if ('row' in out) rows.push(out.row);
       else skipped.push(out.skipped);
+    } finally {
+      images.dispose();
     }
-  } finally {
-    images.dispose();
   }
   post({ type: 'done', backend: req.backend, rows, skipped, adapter: await adapterText(), notes: selection.notes });
 }

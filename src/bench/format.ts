@@ -4,10 +4,12 @@ import type { BenchRow, Skipped } from './stepBench';
 const f = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '-' : x.toFixed(digits));
 
 export function formatTable(rows: (BenchRow & { env?: string })[], skipped: (Skipped & { env?: string })[] = []): string {
-  const header = ['env', 'backend', 'size', 'ms/step', 'cpu ms', 'img/s', 'GFLOP/s', 'mm512', 'MFU', 'MFU cpu', 'kernels', 'readbk', 'uploads', 'drift (steps)'];
+  const header = ['env', 'backend', 'threads', 'config', 'size', 'ms/step', 'cpu ms', 'img/s', 'GFLOP/s', 'mm512', 'MFU', 'MFU cpu', 'kernels', 'readbk', 'uploads', 'drift (steps)'];
   const body = rows.map((r) => [
     r.env ?? '',
     r.backend,
+    r.threads === null ? '-' : String(r.threads),
+    r.config,
     r.size,
     f(r.ms_per_step, 1),
     f(r.cpu_ms_per_step, 1),
@@ -24,6 +26,6 @@ export function formatTable(rows: (BenchRow & { env?: string })[], skipped: (Ski
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   const out = [line(header), ...body.map(line)];
-  for (const s of skipped) out.push(`skipped ${s.env ? `${s.env} ` : ''}${s.backend}/${s.size}: ${s.reason}`);
+  for (const s of skipped) out.push(`skipped ${s.env ? `${s.env} ` : ''}${s.backend}${s.threads !== null && s.threads > 1 ? ` x${s.threads}` : ''}/${s.config}/${s.size}: ${s.reason}`);
   return out.join('\n');
 }

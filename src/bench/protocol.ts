@@ -1,11 +1,16 @@
 // Messages between the bench page and its per-backend worker (browser only).
 import type { BackendName } from '../types/run';
-import type { ModelSize } from '../ldae/config';
+import type { BenchCell } from './benchConfigs';
 import type { BenchRow, Skipped } from './stepBench';
 
 export interface BenchRequest {
   backend: BackendName;
-  sizes: ModelSize[];
+  /** The (config, size) cells to run, in order. */
+  cells: BenchCell[];
+  /** wasm: XNNPACK threads (null: the app's default); ignored by other backends. */
+  threads: number | null;
+  /** Date.now() after which no new measurement starts (null: none). */
+  deadlineAt: number | null;
   steps: number;
   warmup: number;
   budgetS: number;

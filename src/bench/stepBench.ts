@@ -17,6 +17,10 @@ import { installCounters } from './counters';
 export interface BenchRow {
   backend: string;
   size: ModelSize;
+  /** Which bench config (src/bench/benchConfigs.ts): ldae, colour, ldae-tuned. */
+  config: string;
+  /** Threads the backend computes with: wasm's XNNPACK thread count, 1 on cpu, null on GPU backends. */
+  threads: number | null;
   ms_per_step: number;
   images_per_s: number;
   /** Achieved training GFLOP/s (analytic ViT FLOPs / wall time). */
@@ -54,12 +58,16 @@ export interface BenchRow {
 export interface Skipped {
   backend: string;
   size: ModelSize;
+  config: string;
+  threads: number | null;
   reason: string;
 }
 
 export interface StepBenchOptions {
   /** The full experiment config (model size, batch, metricsEvery = window length). */
   cfg: ExperimentConfig;
+  /** The bench config's name for the row (default 'ldae'). */
+  configName?: string;
   /** Training images [count, H, W, C] in [0, 1], on the device (not owned). */
   images: tf.Tensor4D;
   /** Timed steps (rounded up to whole windows); at least 20. */
@@ -74,6 +82,8 @@ export interface StepBenchOptions {
   driftBudgetS: number;
   /** Process CPU time in ms (Node: process.cpuUsage), or null where unavailable. */
   cpuMs: (() => number) | null;
+  /** Date.now() after which nothing new starts (the run's --deadline): the budgets shrink to fit. */
+  deadlineAt?: number | null;
   log?: (line: string) => void;
 }
 
@@ -127,15 +137,31 @@ export function largestModelMatmul(cfg: ExperimentConfig, tokens: number, width:
 
 export type StepBenchOutcome = { row: BenchRow } | { skipped: Skipped };
 
+/** Threads of the active backend: wasm asks XNNPACK (tfjs' getThreadsCount), cpu is 1, GPU backends null. */
+export function backendThreads(): number | null {
+  const backend = tf.getBackend();
+  if (backend === 'cpu') return 1;
+  if (backend !== 'wasm') return null;
+  const wasm = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
+  return wasm?.tfjs?.getThreadsCount?.() ?? null;
+}
+
 export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchOutcome> {
   const { cfg } = o;
   const backend = tf.getBackend();
   const size = cfg.modelSize;
   const log = o.log ?? (() => {});
+  const config = o.configName ?? 'ldae';
+  const threads = backendThreads();
+  const label = `${backend}${threads !== null && threads > 1 ? ` x${threads}` : ''}/${config}/${size}`;
   const skip = (reason: string): StepBenchOutcome => {
-    log(`${backend}/${size}: skipped, ${reason}`);
-    return { skipped: { backend, size, reason } };
+    log(`${label}: skipped, ${reason}`);
+    return { skipped: { backend, size, config, threads, reason } };
   };
+  const leftS = o.deadlineAt ? (o.deadlineAt - Date.now()) / 1000 : Infinity;
+  if (leftS <= 0) return skip('the run\'s --deadline has passed');
+  const budgetS = Math.min(o.budgetS, Math.floor(leftS));
+  const driftBudgetS = Math.min(o.driftBudgetS, leftS);
   const window = cfg.metricsEvery;
   const windows = Math.max(1, Math.ceil(Math.max(20, o.steps) / window));
   const timedSteps = windows * window;
@@ -153,8 +179,8 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
     const mm512a = await benchMatmul(512, 512, 512, o.cpuMs);
     // Lower bound on the time (MFU <= 1): skip without running a step when even that is too long.
     const lowerS = ((warmup + timedSteps) * flopsPerStep) / (mm512a.gflops * 1e9);
-    if (lowerS > o.budgetS) {
-      return skip(`even at the matmul's ${mm512a.gflops.toFixed(1)} GFLOP/s, ${warmup + timedSteps} steps of ${(flopsPerStep / 1e9).toFixed(2)} GFLOP need ${lowerS.toFixed(0)} s > ${o.budgetS} s budget`);
+    if (lowerS > budgetS) {
+      return skip(`even at the matmul's ${mm512a.gflops.toFixed(1)} GFLOP/s, ${warmup + timedSteps} steps of ${(flopsPerStep / 1e9).toFixed(2)} GFLOP need ${lowerS.toFixed(0)} s > ${budgetS} s budget`);
     }
     // The first step compiles (every GPU pipeline / shader: on SwiftShader tens of seconds); the
     // budget is for the steady-state steps, estimated from the fastest later warm-up step.
@@ -168,11 +194,11 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
       if (i === 0) firstStepMs = ms;
       else fastestMs = Math.min(fastestMs, ms);
       const estS = (i === 0 ? ms : fastestMs) * (warmup - 1 + timedSteps) / 1000;
-      if (i === 0 && ms / 1000 > 2 * o.budgetS) {
-        return skip(`the first step (compilation included) took ${(ms / 1000).toFixed(0)} s > 2 x ${o.budgetS} s budget`);
+      if (i === 0 && ms / 1000 > 2 * budgetS) {
+        return skip(`the first step (compilation included) took ${(ms / 1000).toFixed(0)} s > 2 x ${budgetS} s budget`);
       }
-      if (i > 0 && estS > o.budgetS) {
-        return skip(`a step takes ${(fastestMs / 1000).toFixed(1)} s after compilation (first step ${(firstStepMs / 1000).toFixed(1)} s): ${warmup - 1 + timedSteps} steps would take ~${estS.toFixed(0)} s > ${o.budgetS} s budget`);
+      if (i > 0 && estS > budgetS) {
+        return skip(`a step takes ${(fastestMs / 1000).toFixed(1)} s after compilation (first step ${(firstStepMs / 1000).toFixed(1)} s): ${warmup - 1 + timedSteps} steps would take ~${estS.toFixed(0)} s > ${budgetS} s budget`);
       }
     }
 
@@ -204,7 +230,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
 
     // Tensor drift: keep training (untimed) toward driftSteps while the budget allows.
     const driftStart = now();
-    while (trainer.step < o.driftSteps && (now() - driftStart) / 1000 + median(wallPerStep) * window / 1000 < o.driftBudgetS) {
+    while (trainer.step < o.driftSteps && (now() - driftStart) / 1000 + median(wallPerStep) * window / 1000 < driftBudgetS) {
       for (let i = 0; i < window; i++) trainer.trainStep();
       await trainer.readMetrics();
       markDrift();
@@ -219,6 +245,8 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
     const row: BenchRow = {
       backend,
       size,
+      config,
+      threads,
       ms_per_step: ms,
       images_per_s: (1000 * batch) / ms,
       gflops,
@@ -244,7 +272,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
       drift_to_step: trainer.step,
       tensors_at_from: tensorsAtFrom,
     };
-    log(`${backend}/${size}: ${ms.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}, drift ${drift} (steps ${driftFrom}->${trainer.step})`);
+    log(`${label}: ${ms.toFixed(1)} ms/step, MFU ${row.mfu.toFixed(2)}, drift ${drift} (steps ${driftFrom}->${trainer.step})`);
     return { row };
   } finally {
     counters.uninstall();

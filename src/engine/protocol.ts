@@ -5,6 +5,7 @@ import type { BackendChoice, DatasetId, ExperimentConfig } from '../ldae/config'
 import type { ImportSide } from '../data/import/types';
 import type { FaultInjection } from '../ldae/nonFinite';
 import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
+import type { WasmThreadPlan } from '../types/run';
 import type { AdapterInfo, BackendName, Baselines, MetricsPoint, ModelSummary, ProbeResult, RunState, Snapshot, TokenizerSummary } from '../types/run';
 
 /** One chosen file and its path inside the chosen folder ('/'-separated; the file name for loose files). */
@@ -16,7 +17,8 @@ export interface ImportFile {
 export type ImportKind = 'image-folder' | 'cifar-10';
 
 export type EngineCommand =
-  | { type: 'init'; backend: BackendChoice; dataset: DatasetId }
+  /** threads: wasm's thread count from ?threads=N (null: hardwareConcurrency, capped). */
+  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null }
   | { type: 'loadDataset'; dataset: DatasetId }
   /** Image folder: the folder's files (paths below it) or one .zip; CIFAR-10: the .tar.gz or the .bin files. `source` names them. */
   | { type: 'importDataset'; kind: ImportKind; files: ImportFile[]; source: string; side: ImportSide; channels: 1 | 3 }
@@ -35,7 +37,7 @@ export type EngineCommand =
   | { type: 'probe' };
 
 export type EngineEvent =
-  | { type: 'ready'; backend: BackendName; adapter: AdapterInfo | null; requested: BackendChoice; fallbackReason: string | null }
+  | { type: 'ready'; backend: BackendName; adapter: AdapterInfo | null; requested: BackendChoice; fallbackReason: string | null; wasmThreads: WasmThreadPlan | null }
   | { type: 'datasetProgress'; dataset: DatasetId; loadedBytes: number; totalBytes: number | null }
   | { type: 'datasetLoaded'; meta: DatasetMeta; samples: ImageGrid }
   | { type: 'importProgress'; done: number; total: number; phase: string }

@@ -104,3 +104,11 @@ export interface ModelSummary {
   width: number;
   depth: number;
 }
+
+/** The wasm backend's thread plan (src/backends/wasmThreadPlan.ts makes it). */
+export interface WasmThreadPlan {
+  /** Threads XNNPACK should use (1 = the single-threaded SIMD build). */
+  threads: number;
+  /** Why it is 1 although more were wanted (not isolated, no support); null otherwise. */
+  fallbackReason: string | null;
+}

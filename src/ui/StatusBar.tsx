@@ -18,7 +18,9 @@ function BackendText() {
   if (backend) {
     const a = backend.adapter;
     const adapter = a ? ` · ${[a.vendor, a.architecture].filter(Boolean).join(' / ') || 'unknown adapter'}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}` : '';
-    text = `Backend: ${backend.backend}${adapter}`;
+    const t = backend.wasmThreads;
+    const threads = t ? ` · ${t.threads} thread${t.threads === 1 ? '' : 's'}` : '';
+    text = `Backend: ${backend.backend}${adapter}${threads}`;
   } else if (fatal) {
     text = `Backend: failed (${fatal.message})`;
   }
@@ -54,11 +56,17 @@ function RunText() {
 
 export function StatusBar() {
   const fallbackReason = useEngineStore((s) => s.backend?.fallbackReason);
+  const threadsReason = useEngineStore((s) => s.backend?.wasmThreads?.fallbackReason);
   return (
     <div className="status-bar" role="status" aria-live="off" aria-label="Status">
       <BackendText />
       <RunText />
       {fallbackReason && <span className="status-warning">{fallbackReason}</span>}
+      {threadsReason && (
+        <span className="status-warning" data-testid="threads-fallback">
+          {threadsReason}
+        </span>
+      )}
     </div>
   );
 }

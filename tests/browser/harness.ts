@@ -54,13 +54,13 @@ export async function startServer(): Promise<AppServer> {
   };
 }
 
-/** Launches Chromium; fails (never skips) when it is not installed. */
-export async function launchBrowser(extraArgs: string[] = [], withoutArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+/** Launches Chromium (CHROMIUM_PATH unless `executablePath` is given); fails (never skips) when it is not installed. */
+export async function launchBrowser(extraArgs: string[] = [], withoutArgs: string[] = [], executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
   const args = [...CHROMIUM_ARGS.filter((a) => !withoutArgs.includes(a)), ...extraArgs];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  return chromium.launch({ executablePath, args });
 }
 
 export interface OpenedApp {

@@ -2,7 +2,8 @@
 // result row on a real (micro, small-batch) training run, and the command-line flags.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseBenchArgs } from '../../bench/args';
+import { GPU_CHROMIUM_ARGS, GPU_DEADLINE_S, parseBenchArgs } from '../../bench/args';
+import { benchCells, benchExperimentConfig, colourBenchDataset } from '../../src/bench/benchConfigs';
 import { installCounters } from '../../src/bench/counters';
 import { benchTrainingStep } from '../../src/bench/stepBench';
 import { formatTable } from '../../src/bench/format';
@@ -78,6 +79,8 @@ describe('bench counters', () => {
       for (const k of CONTRACT_KEYS.slice(2)) expect(Number.isFinite(row[k]), k).toBe(true);
       expect(row.backend).toBe('wasm');
       expect(row.size).toBe('micro');
+      expect(row.config).toBe('ldae');
+      expect(row.threads).toBe(1); // Node's wasm is single-threaded (tfjs issue 3830)
       expect(row.timed_steps).toBe(20);
       expect(row.readbacks_per_step).toBeCloseTo(0.1, 10); // the trainer's one read per window of 10
       expect(row.tensor_drift).toBe(0);
@@ -112,6 +115,65 @@ describe('bench counters', () => {
       images.dispose();
     }
   });
+
+  it('skips without running a step once the run\'s deadline has passed', async () => {
+    const images = splitImages(data.train, data.meta, 256);
+    try {
+      const out = await benchTrainingStep({
+        cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', tokenizerSamples: 2000 },
+        configName: 'ldae',
+        images,
+        steps: 20,
+        warmup: 3,
+        budgetS: 60,
+        driftSteps: 0,
+        driftBudgetS: 0,
+        cpuMs: null,
+        deadlineAt: Date.now() - 1,
+      });
+      expect('skipped' in out && out.skipped.reason).toMatch(/deadline/);
+    } finally {
+      images.dispose();
+    }
+  });
+
+  it('the colour config trains 32x32x3 images with patch 8 (16 tokens) and d = 16', async () => {
+    const data = colourBenchDataset(256);
+    expect([data.meta.height, data.meta.width, data.meta.channels]).toEqual([32, 32, 3]);
+    const images = splitImages(data.train, data.meta, 256);
+    try {
+      const cfg = { ...benchExperimentConfig('colour', 'micro'), batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 };
+      expect([cfg.patchSize, cfg.latentDim]).toEqual([8, 16]);
+      const out = await benchTrainingStep({ cfg, configName: 'colour', images, steps: 20, warmup: 3, budgetS: 120, driftSteps: 0, driftBudgetS: 0, cpuMs: null });
+      if (!('row' in out)) throw new Error(`skipped: ${out.skipped.reason}`);
+      expect(out.row.config).toBe('colour');
+      expect(out.row.tensor_drift).toBe(0);
+      expect(formatTable([out.row])).toMatch(/colour/);
+    } finally {
+      images.dispose();
+    }
+  });
+});
+
+describe('bench configs', () => {
+  it('ldae at every size and colour, ldae-tuned at their default size (tiny) unless sizes are given', () => {
+    expect(benchCells(['ldae', 'colour', 'ldae-tuned'], null)).toEqual([
+      { config: 'ldae', size: 'micro' },
+      { config: 'ldae', size: 'tiny' },
+      { config: 'ldae', size: 'small' },
+      { config: 'colour', size: 'tiny' },
+      { config: 'ldae-tuned', size: 'tiny' },
+    ]);
+    expect(benchCells(['colour'], ['micro', 'small'])).toEqual([
+      { config: 'colour', size: 'micro' },
+      { config: 'colour', size: 'small' },
+    ]);
+  });
+
+  it('ldae-tuned is the preset (random shifts), ldae the default config', () => {
+    expect(benchExperimentConfig('ldae-tuned', 'tiny').augmentShift).toBe(2);
+    expect(benchExperimentConfig('ldae', 'small')).toEqual({ ...DEFAULT_CONFIG, modelSize: 'small' });
+  });
 });
 
 describe('bench flags', () => {
@@ -123,6 +185,39 @@ describe('bench flags', () => {
     expect(a.steps).toBe(30);
     expect(a.json).toBe(true);
     expect(parseBenchArgs(['--backends', 'chromium:wasm']).node).toEqual([]);
+  });
+
+  it('configs, wasm thread counts and --out', () => {
+    const a = parseBenchArgs(['--configs', 'colour,ldae-tuned', '--threads', '1,2,auto', '--out', 'x.json']);
+    expect(a.configs).toEqual(['colour', 'ldae-tuned']);
+    expect(a.threads).toEqual([1, 2, 'auto']);
+    expect(a.out).toBe('x.json');
+    expect(a.sizes).toBeNull();
+    expect(parseBenchArgs([]).threads).toEqual([1, 'auto']);
+    expect(() => parseBenchArgs(['--threads', '0'])).toThrow(/--threads/);
+    expect(() => parseBenchArgs(['--threads', 'two'])).toThrow(/--threads/);
+    expect(() => parseBenchArgs(['--configs', 'cifar'])).toThrow(/unknown config/);
+    expect(() => parseBenchArgs(['--out'])).toThrow(/--out/);
+  });
+
+  it('--gpu: Chromium only, the NVIDIA/Vulkan flags, JSON to a file, a deadline inside 5 minutes; explicit flags win', () => {
+    const a = parseBenchArgs(['--gpu']);
+    expect(a.gpu).toBe(true);
+    expect(a.node).toEqual([]);
+    expect(a.browser).toEqual(['webgpu', 'webgl', 'wasm']);
+    expect(a.chromiumArgs.slice(0, GPU_CHROMIUM_ARGS.length)).toEqual(GPU_CHROMIUM_ARGS);
+    for (const flag of ['--use-angle=vulkan', '--ignore-gpu-blocklist', '--disable-vulkan-surface']) expect(a.chromiumArgs).toContain(flag);
+    expect(a.chromiumArgs.join(' ')).toMatch(/--enable-features=\S*Vulkan/);
+    expect(a.chromiumArgs).not.toContain('--disable-gpu');
+    expect(a.json).toBe(true);
+    expect(a.out).toMatch(/^bench\/out\/gpu-.*\.json$/);
+    expect(a.deadlineS).toBe(GPU_DEADLINE_S);
+    expect(GPU_DEADLINE_S).toBeLessThan(300);
+    const b = parseBenchArgs(['--gpu', '--backends', 'chromium:webgpu', '--budget', '50', '--out', 'g.json', '--chromium-args', '--foo']);
+    expect(b.browser).toEqual(['webgpu']);
+    expect(b.budgetS).toBe(50);
+    expect(b.out).toBe('g.json');
+    expect(b.chromiumArgs).toEqual([...GPU_CHROMIUM_ARGS, '--foo']);
   });
 
   it('rejects unknown backends, sizes, flags and too few steps', () => {

@@ -4,26 +4,26 @@
 // Never throws: a backend that fails falls back.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import threadedSimdScriptUrl from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
 import { installKernels } from '../../backends';
+import { planWasmThreads, type WasmThreadPlan } from '../../backends/wasmThreadPlan';
+import { loadPthreadsFromScript, pthreadScriptsAllowed, withThreadsVisibleToTfjs } from '../../backends/wasmThreads';
 import { SOFTWARE_ADAPTER_REASON, isSoftwareAdapter } from './softwareAdapter';
 import type { BackendChoice } from '../../ldae/config';
 import type { AdapterInfo, BackendName } from '../../types/run';
 
-// The .wasm files are emitted by Vite and served from our own origin.
+// The .wasm files and the threaded build's untouched emscripten script are emitted by Vite and
+// served from our own origin; the pthread workers load that script (src/backends/wasmThreads.ts).
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlainUrl,
   'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  // Required key; never fetched while threads are off (below).
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmSimdUrl,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
 });
-// Multithreaded wasm stays off: tfjs 4.22 starts its pthreads from the factory's source text
-// (Function.toString), which breaks once Vite bundles and minifies it ("ReferenceError: e is
-// not defined" in every thread, and init never resolves). The pages are still cross-origin
-// isolated (COOP/COEP in vite.config.ts), so a fixed tfjs could turn threads on here.
-tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+loadPthreadsFromScript(new URL(threadedSimdScriptUrl, self.location.href).href);
 
 /** A backend that has not initialised after this long is treated as failed. */
 const BACKEND_INIT_TIMEOUT_MS = 30_000;
@@ -40,6 +40,24 @@ export interface BackendSelection {
   failures: string[];
   /** Human-readable extras, e.g. whether wasm runs multithreaded. */
   notes: string[];
+  /** wasm only: the threads XNNPACK runs with (tfjs' getThreadsCount) and why it is 1 where more were wanted. */
+  wasmThreads: WasmThreadPlan | null;
+}
+
+/** Picks the wasm build and thread count (before tf.setBackend('wasm'); tfjs reads both at init). */
+async function prepareWasmThreads(requested: number | null): Promise<WasmThreadPlan> {
+  const supported = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
+  let plan = planWasmThreads(
+    { hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated === true, multithreadSupported: supported },
+    requested,
+  );
+  if (plan.threads > 1 && !(await pthreadScriptsAllowed())) {
+    plan = { threads: 1, fallbackReason: "single-threaded wasm: the worker's Content-Security-Policy blocks the blob: scripts wasm threads start from (needs script-src blob: for workers, see vite.config.ts)" };
+  }
+  // One thread: the plain SIMD build (no pthread pool of 8 idle workers).
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', plan.threads > 1);
+  if (plan.threads > 1) setThreadsCount(plan.threads);
+  return plan;
 }
 
 type AdapterWithInfo = GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean };
@@ -69,13 +87,13 @@ function message(e: unknown): string {
 }
 
 /** Tries one backend; resolves to null on success, else the reason it failed. */
-async function tryBackend(name: BackendName): Promise<string | null> {
+async function tryBackend(name: BackendName, wasmThreads = 1): Promise<string | null> {
   try {
     if (name === 'webgpu' && (await requestAdapter()) === null) {
       return 'no WebGPU adapter (navigator.gpu missing or requestAdapter() returned null)';
     }
     const ok = await Promise.race([
-      tf.setBackend(name),
+      name === 'wasm' ? withThreadsVisibleToTfjs(wasmThreads, () => tf.setBackend(name)) : tf.setBackend(name),
       new Promise<boolean>((_, reject) =>
         setTimeout(() => reject(new Error(`did not initialise within ${BACKEND_INIT_TIMEOUT_MS / 1000} s`)), BACKEND_INIT_TIMEOUT_MS),
       ),
@@ -89,12 +107,11 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
-async function backendNotes(name: BackendName): Promise<string[]> {
-  if (name !== 'wasm') return [];
-  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+async function backendNotes(name: BackendName, threads: WasmThreadPlan | null): Promise<string[]> {
+  if (name !== 'wasm' || !threads) return [];
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-  return [`wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off (see src/engine/worker/backend.ts)'} (crossOriginIsolated=${isolated})`];
+  return [`wasm: SIMD ${simd ? 'on' : 'off'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}${threads.fallbackReason ? ` (${threads.fallbackReason})` : ''} (crossOriginIsolated=${isolated})`];
 }
 
 /** The WebGPU adapter tfjs would get, described; null when there is none (or asking fails). */
@@ -110,16 +127,19 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
 /**
  * Selects a backend; `requested` 'auto' walks AUTO_ORDER, skipping WebGPU on a software adapter
  * (and WebGL with it, which would run on the same software rasteriser); a forced one is tried first.
+ * `options.threads` (?threads=N) overrides wasm's thread count (default: hardwareConcurrency, capped).
  */
-export async function selectBackend(requested: BackendChoice): Promise<BackendSelection> {
+export async function selectBackend(requested: BackendChoice, options: { threads?: number | null } = {}): Promise<BackendSelection> {
   // auto looks at the adapter first; its description is reused when WebGPU is chosen.
   const probed = requested === 'auto' ? await adapterInfo() : null;
   const software = probed && isSoftwareAdapter(probed) ? probed : null;
   const order =
     requested !== 'auto' ? [requested, ...AUTO_ORDER.filter((b) => b !== requested)] : software ? AUTO_ORDER.filter((b) => b !== 'webgpu' && b !== 'webgl') : AUTO_ORDER;
   const failures: string[] = [];
+  let wasmPlan: WasmThreadPlan | null = null;
   for (const name of order) {
-    const failure = await tryBackend(name);
+    if (name === 'wasm') wasmPlan = await prepareWasmThreads(options.threads ?? null);
+    const failure = await tryBackend(name, wasmPlan?.threads);
     if (failure !== null) {
       failures.push(`${name}: ${failure}`);
       continue;
@@ -135,7 +155,9 @@ export async function selectBackend(requested: BackendChoice): Promise<BackendSe
         : requested === 'auto'
           ? `preferred backends failed: ${failures.join('; ')}`
           : `forced backend ${requested} failed (${failures[0]}); using ${name}`;
-    return { backend: name, adapter, requested, fallbackReason, failures, notes: await backendNotes(name) };
+    // What XNNPACK really got (tfjs may clamp the count).
+    const wasmThreads = name === 'wasm' && wasmPlan ? { ...wasmPlan, threads: wasmPlan.threads > 1 ? getThreadsCount() : 1 } : null;
+    return { backend: name, adapter, requested, fallbackReason, failures, notes: await backendNotes(name, wasmThreads), wasmThreads };
   }
   throw new Error(`no tfjs backend could start: ${failures.join('; ')}`);
 }

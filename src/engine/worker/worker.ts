@@ -68,9 +68,9 @@ async function postDatasetList(): Promise<void> {
 const importer = createDatasetImporter(post, datasetStore, (d) => (justImported = d), postDatasetList);
 
 async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
-  const sel = await selectBackend(cmd.backend);
+  const sel = await selectBackend(cmd.backend, { threads: cmd.threads });
   backendReady = true;
-  post({ type: 'ready', backend: sel.backend, adapter: sel.adapter, requested: sel.requested, fallbackReason: sel.fallbackReason });
+  post({ type: 'ready', backend: sel.backend, adapter: sel.adapter, requested: sel.requested, fallbackReason: sel.fallbackReason, wasmThreads: sel.wasmThreads });
   for (const note of sel.notes) post({ type: 'log', message: note });
   for (const failure of sel.failures) post({ type: 'log', message: `backend not used: ${failure}` });
   await loadDataset(cmd.dataset);

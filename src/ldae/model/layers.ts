@@ -9,6 +9,8 @@
 // Transcendentals (erf, tanh, exp) are scalar libm calls on wasm while sigmoid is XNNPACK SIMD,
 // hence GELU written through sigmoid.
 import * as tf from '@tensorflow/tfjs';
+import { GELU_C1, GELU_C3, fusedGelu, fusedGeluGrad, hasFusedGelu } from './fusedGelu';
+import { hasFusedLayerNorm, lnStats, modLn, modLnParamGrad, modLnXGrad } from './fusedLayerNorm';
 
 export const LN_EPS = 1e-6; // DiT
 
@@ -58,6 +60,7 @@ function sumToShape(g: tf.Tensor, shape: number[]): tf.Tensor {
  * y = LN(x) * (1 + scale) + shift, over the last axis. x [B,N,W]; shift, scale [B or 1, 1, W].
  */
 export const modulatedLayerNorm = tf.customGrad(((x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor, save: tf.GradSaveFunc) => {
+  if (hasFusedLayerNorm(tf.getBackend())) return fusedModulatedLayerNorm(x, shift, scale, save);
   const xc = tf.sub(x, tf.mean(x, -1, true)); // (tf.moments adds a cast = a copy on wasm)
   const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), LN_EPS));
   const xhat = tf.mul(xc, rstd);
@@ -78,14 +81,31 @@ export const modulatedLayerNorm = tf.customGrad(((x: tf.Tensor, shift: tf.Tensor
   };
 }) as unknown as CustomGradFn) as (x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor) => tf.Tensor;
 
-const GELU_C1 = Math.sqrt(2 / Math.PI) * 2;
-const GELU_C3 = 0.044715 * GELU_C1;
+/** modulatedLayerNorm through fusedLayerNorm.ts's kernels: saves x and the row stats only. */
+function fusedModulatedLayerNorm(x: tf.Tensor, shift: tf.Tensor, scale: tf.Tensor, save: tf.GradSaveFunc) {
+  const stats = lnStats(x, LN_EPS);
+  save([x, stats, scale]);
+  return {
+    value: modLn(x, stats, shift, scale),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, st, sc] = saved;
+      const dShift = modLnParamGrad(dy, xs, st, false, shift.shape[0]);
+      const dScale = modLnParamGrad(dy, xs, st, true, scale.shape[0]);
+      return [modLnXGrad(dy, xs, st, sc), dShift, dScale];
+    },
+  };
+}
 
 /**
  * GELU, tanh approximation (DiT: nn.GELU(approximate="tanh")):
  * 0.5 x (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))) = x * sigmoid(z), z = 2 sqrt(2/pi)(x + 0.044715 x^3).
+ * One kernel each way where the backend has fusedGelu.ts's kernels (webgpu), tfjs ops otherwise.
  */
 export const gelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  if (hasFusedGelu(tf.getBackend())) {
+    save([x]);
+    return { value: fusedGelu(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [fusedGeluGrad(dy, saved[0])] };
+  }
   const x2 = tf.square(x);
   const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_C3), GELU_C1)));
   save([x, x2, s]);

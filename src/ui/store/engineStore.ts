@@ -6,12 +6,15 @@ import type { EngineCommand } from '../../engine/protocol';
 import type { FaultInjection } from '../../ldae/nonFinite';
 import type { DatasetMeta, ImageGrid, ImageShape } from '../../types/data';
 import type { AdapterInfo, BackendName } from '../../types/run';
+import type { WasmThreadPlan } from '../../types/run';
 
 export interface BackendStatus {
   backend: BackendName;
   adapter: AdapterInfo | null;
   requested: BackendChoice;
   fallbackReason: string | null;
+  /** wasm: the thread count and why it is 1 where more were wanted. */
+  wasmThreads: WasmThreadPlan | null;
 }
 
 export interface DatasetState {

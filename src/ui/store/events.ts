@@ -34,7 +34,7 @@ function throttledRun(patch: Partial<RunStoreState>): void {
 function onEvent(e: EngineEvent): void {
   switch (e.type) {
     case 'ready':
-      useEngineStore.setState({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason } });
+      useEngineStore.setState({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason, wasmThreads: e.wasmThreads } });
       return;
     case 'datasetProgress':
       useEngineStore.setState((s) =>
@@ -136,13 +136,13 @@ function onEvent(e: EngineEvent): void {
 /** Wires a client into the stores and starts the engine. */
 export function connectEngine(
   client: EngineClient,
-  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[]; fault?: FaultInjection | null },
+  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[]; fault?: FaultInjection | null; threads?: number | null },
 ): void {
   useConfigStore.setState({ config: start.config });
   useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems, fault: start.fault ?? null });
   client.subscribe(onEvent);
   syncConfigToUrl();
   startSnapshotTimer();
-  client.send({ type: 'init', backend: start.backend, dataset: start.dataset });
+  client.send({ type: 'init', backend: start.backend, dataset: start.dataset, threads: start.threads ?? null });
   client.send({ type: 'listDatasets' });
 }

@@ -3,7 +3,7 @@
 // at start, written by "Share for class".
 import { configToSearchParams, DEFAULT_CONFIG, type ExperimentConfig } from '../../ldae/config';
 
-export const PAGE_PARAMS = ['tour', 'hide'] as const;
+export const PAGE_PARAMS = ['tour', 'hide', 'threads', 'fault'] as const;
 
 export const HIDE_KEYS = Object.keys(DEFAULT_CONFIG) as (keyof ExperimentConfig)[];
 
