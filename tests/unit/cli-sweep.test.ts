@@ -24,7 +24,7 @@ describe('tokenizer sweep arguments', () => {
 
   it('rejects unknown tokenizers, non-numeric dims, d > D and sweep flags without --sweep', () => {
     const bad: [string[], RegExp][] = [
-      [['--sweep', 'models'], /--sweep must be one of tokenizers, got "models"/],
+      [['--sweep', 'models'], /--sweep must be one of tokenizers, trajectory, got "models"/],
       [['--sweep', 'tokenizers', '--tokenizers', 'pca,vqgan'], /unknown tokenizer "vqgan"/],
       [['--sweep', 'tokenizers', '--latent-dims', '4,eight'], /"eight" is not a positive integer/],
       [['--sweep', 'tokenizers', '--latent-dims', '4,0'], /"0" is not a positive integer/],
