@@ -79,6 +79,7 @@ describe('webgpu fused GELU and adaLN LayerNorm', () => {
       tf.tidy(f);
       const n = c.read().dispatches;
       c.uninstall();
+      if (n === null) throw new Error('no dispatch counter: not on webgpu');
       return n;
     };
     const geluFwd = count(() => gelu(x));
