@@ -6,6 +6,7 @@ import type { ImportSide } from '../data/import/types';
 import type { FaultInjection } from '../ldae/nonFinite';
 import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
 import type { WasmThreadPlan } from '../types/run';
+import type { RunCurves, RunListEntry, RunOrigin, RunsStorage } from '../types/runs';
 import type { AdapterInfo, BackendName, Baselines, MetricsPoint, ModelSummary, ProbeResult, RunState, Snapshot, TokenizerSummary } from '../types/run';
 
 /** One chosen file and its path inside the chosen folder ('/'-separated; the file name for loose files). */
@@ -27,14 +28,27 @@ export type EngineCommand =
   | { type: 'removeDataset'; dataset: DatasetId }
   | { type: 'previewTokenizer'; config: ExperimentConfig }
   /** `fault` (the page's ?fault=nan@K): step K's loss becomes NaN, through the real guard (tests, demos). */
-  | { type: 'start'; config: ExperimentConfig; fault?: FaultInjection | null }
+  /** `origin`: preset and shared-link flag, kept in the runs table (absent: preset from the config, not shared). */
+  | { type: 'start'; config: ExperimentConfig; fault?: FaultInjection | null; origin?: RunOrigin }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step'; count: number }
   | { type: 'stop' }
   | { type: 'reset' }
   | { type: 'snapshot'; levels: number[]; sampleSeed: number }
-  | { type: 'probe' };
+  | { type: 'probe' }
+  // The runs table (IndexedDB). Each answers with a `runs` event (and the ones named below).
+  | { type: 'listRuns' }
+  | { type: 'renameRun'; id: string; name: string }
+  | { type: 'deleteRun'; id: string }
+  /** Answered by `runCurves`, for overlays. */
+  | { type: 'loadRunCurves'; ids: string[] }
+  /** An interrupted, paused or imported run goes on from its checkpoint (it becomes the live run). */
+  | { type: 'resumeRun'; id: string }
+  /** Answered by `runExported` (the live run is checkpointed first). */
+  | { type: 'exportRun'; id: string }
+  /** A run bundle (.zip); answered by `runImported` or `runImportFailed`. */
+  | { type: 'importRun'; file: File };
 
 export type EngineEvent =
   | { type: 'ready'; backend: BackendName; adapter: AdapterInfo | null; requested: BackendChoice; fallbackReason: string | null; wasmThreads: WasmThreadPlan | null }
@@ -61,4 +75,19 @@ export type EngineEvent =
    * state (`toStep`; weights, optimizer, data order) and Resume continues from there.
    */
   | { type: 'rolledBack'; badStep: number; toStep: number; cause: string; message: string }
-  | { type: 'error'; message: string; where: string; fatal: boolean };
+  | { type: 'error'; message: string; where: string; fatal: boolean }
+  /** The stored runs; liveRunId is the run this worker is training (null: none). */
+  | { type: 'runs'; list: RunListEntry[]; storage: RunsStorage; liveRunId: string | null }
+  | { type: 'runCurves'; curves: RunCurves[] }
+  | { type: 'runExported'; id: string; fileName: string; bytes: Uint8Array }
+  | { type: 'runImported'; id: string }
+  /** A corrupt bundle, an unknown or newer format, a config that does not validate, shapes that do not fit. Nothing stored changed. */
+  | { type: 'runImportFailed'; message: string }
+  /** IndexedDB unavailable (private mode) or quota exceeded: the run keeps training in memory and is not stored. */
+  | { type: 'runStoreProblem'; message: string }
+  /**
+   * The WebGPU device was lost (driver reset, GPU process crash). `backend` is what the engine runs
+   * on now (webgpu re-initialised, or wasm when that failed); resumedFromStep: the checkpoint the
+   * run went on from (null: nothing to resume).
+   */
+  | { type: 'deviceLost'; message: string; backend: BackendName | null; resumedFromStep: number | null };
