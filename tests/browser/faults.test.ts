@@ -48,7 +48,7 @@ describe('engine faults (headless Chromium)', () => {
     await page.getByRole('button', { name: 'Start training' }).click();
     const notice = page.getByTestId('engine-crashed');
     await notice.waitFor({ timeout: 150_000 });
-    expect(await notice.textContent()).toMatch(/The training engine stopped: the engine worker stopped answering \(no reply for 30 s\)/);
+    expect(await notice.textContent()).toMatch(/The training engine stopped: the engine worker stopped answering \(no reply for over 30 s\)/);
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
     const chart = page.getByTestId('loss-chart');
     expect(await chart.getAttribute('data-steps')).toBe('5,10');

@@ -2,6 +2,7 @@
 // notices when the worker dies (its script failed, or it stopped answering the heartbeat, as after
 // an out-of-memory kill). restart() replaces a dead worker with a fresh one.
 import type { EngineCommand, EngineEvent } from '../protocol';
+import { createHeartbeat, type Heartbeat, type HeartbeatOptions } from './heartbeat';
 
 export type EngineListener = (event: EngineEvent) => void;
 export type CrashListener = (reason: string) => void;
@@ -15,13 +16,6 @@ export interface EngineClient {
   /** Terminates the current worker and starts a new one (listeners stay); send `init` again. */
   restart(): void;
   terminate(): void;
-}
-
-export interface HeartbeatOptions {
-  /** How often the page pings the worker. */
-  intervalMs: number;
-  /** A ping unanswered for this long means the worker is gone. */
-  timeoutMs: number;
 }
 
 /**
@@ -39,9 +33,7 @@ export function createEngineClient(heartbeat: HeartbeatOptions = DEFAULT_HEARTBE
   let worker: Worker;
   let timer: ReturnType<typeof setInterval> | null = null;
   let dead = false;
-  let nextPing = 1;
-  /** The oldest ping not answered yet and when it was sent. */
-  let unanswered: { n: number; sentAt: number } | null = null;
+  let heart: Heartbeat;
 
   function crashed(reason: string): void {
     if (dead) return;
@@ -51,16 +43,13 @@ export function createEngineClient(heartbeat: HeartbeatOptions = DEFAULT_HEARTBE
     for (const l of crashListeners) l(reason);
   }
 
-  // Page timers are throttled in hidden tabs (to once a minute in Chromium after 5 minutes), but
-  // messages are not: only a ping left unanswered for timeoutMs counts, not a long gap between pings.
   function beat(): void {
-    if (unanswered && performance.now() - unanswered.sentAt > heartbeat.timeoutMs) {
-      crashed(`the engine worker stopped answering (no reply for ${Math.round(heartbeat.timeoutMs / 1000)} s); it probably ran out of memory or was killed`);
+    const b = heart.beat(performance.now());
+    if (b.kind === 'dead') {
+      crashed(`the engine worker stopped answering (no reply for over ${Math.round(heartbeat.timeoutMs / 1000)} s); it probably ran out of memory or was killed`);
       return;
     }
-    const n = nextPing++;
-    unanswered ??= { n, sentAt: performance.now() };
-    worker.postMessage({ type: 'ping', n } satisfies EngineCommand);
+    worker.postMessage({ type: 'ping', n: b.n } satisfies EngineCommand);
   }
 
   function stopHeartbeat(): void {
@@ -70,13 +59,13 @@ export function createEngineClient(heartbeat: HeartbeatOptions = DEFAULT_HEARTBE
 
   function spawn(): void {
     dead = false;
-    unanswered = null;
+    heart = createHeartbeat(heartbeat, performance.now());
     worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'ldae-engine' });
     const self = worker;
     worker.addEventListener('message', (ev: MessageEvent<EngineEvent>) => {
       if (self !== worker) return;
       if (ev.data.type === 'pong') {
-        if (unanswered && ev.data.n >= unanswered.n) unanswered = null;
+        heart.answered(ev.data.n);
         return;
       }
       emit(ev.data);
