@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
-import { faultFromSearchParams } from './ldae/nonFinite';
+import { faultsFromSearchParams } from './engine/engineFaults';
 import { createEngineClient } from './engine/client/engineClient';
 import { parseThreadsParam } from './backends/wasmThreadPlan';
 import { App } from './ui/App';
@@ -15,7 +15,7 @@ import './ui/styles.css';
 const params = new URLSearchParams(window.location.search);
 const { config, problems } = configFromSearchParams(params, startingConfig(window.matchMedia(PHONE_QUERY).matches));
 const page = pageParamsFrom(params, TOUR_STEPS.length);
-const { fault, problem: faultProblem } = faultFromSearchParams(params);
+const { nan: fault, engine: engineFault, problem: faultProblem } = faultsFromSearchParams(params);
 // ?threads=N: wasm's thread count, a runtime setting of this page (not an experiment knob).
 const threads = parseThreadsParam(params.get('threads'));
 useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
@@ -25,6 +25,7 @@ connectEngine(createEngineClient(), {
   dataset: config.dataset,
   urlProblems: [...problems, ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
   fault,
+  engineFault,
   threads: threads.threads,
 });
 

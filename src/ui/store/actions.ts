@@ -25,7 +25,9 @@ export function chooseDataset(id: DatasetId): void {
 
 export function canStart(cfg: ExperimentConfig): boolean {
   const engine = useEngineStore.getState();
-  return currentProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null;
+  return (
+    currentProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null && engine.crashed === null
+  );
 }
 
 export function startTraining(): void {
