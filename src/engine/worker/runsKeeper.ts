@@ -58,6 +58,8 @@ export class RunsKeeper {
   /** Why there is no store, reported when the first run begins or the list is asked for. */
   private pendingProblem: unknown = null;
   private rows: Map<string, Row> | null = null;
+  /** Runs of this page that could not be stored (listed with 0 bytes). */
+  private readonly memoryOnly = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private lastSave = -Infinity;
@@ -87,6 +89,7 @@ export class RunsKeeper {
     const unavailable = !isQuotaExceeded(e) && (this.store === null || isUnavailable(e));
     if (!isQuotaExceeded(e) && !unavailable) throw e;
     this.liveStored = false;
+    if (this.live) this.memoryOnly.add(this.live.id);
     if (unavailable) this.store = null;
     if (this.problemPosted) return;
     this.problemPosted = true;
@@ -130,6 +133,7 @@ export class RunsKeeper {
     this.cancelSave();
     this.live = record;
     this.liveStored = true;
+    this.memoryOnly.delete(record.id);
     this.liveCheckpoint = checkpoint;
     this.clock = new CheckpointClock(this.checkpointInterval);
     this.reportPendingProblem();
@@ -244,7 +248,7 @@ export class RunsKeeper {
 
   async list(fresh = false): Promise<{ list: RunListEntry[]; storage: RunsStorage }> {
     const rows = [...(await this.loadRows(fresh)).values()];
-    const stored = (r: Row) => (r.run.id === this.live?.id && !this.liveStored ? 0 : r.recordBytes + (r.checkpoint?.bytes ?? 0));
+    const stored = (r: Row) => (this.memoryOnly.has(r.run.id) ? 0 : r.recordBytes + (r.checkpoint?.bytes ?? 0));
     const list = rows.map((r) => listEntry(r.run, r.checkpoint, stored(r), this.liveRunId)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const usedBytes = list.reduce((a, e) => a + e.bytes, 0);
     const storage = this.store ? await this.store.storage(usedBytes) : { usedBytes, quotaBytes: null };
