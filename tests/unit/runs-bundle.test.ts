@@ -89,10 +89,17 @@ describe('export and import runs', () => {
     expect(lastRuns(events).list).toEqual([
       expect.objectContaining({ id: imported.id, name: 'my run / 1', imported: true, status: 'paused', step: 20, checkpointStep: 20, totalSteps: 40 }),
     ]);
+    // A renamed stored run exports under its new name.
+    await runner.handle({ type: 'renameRun', id: imported.id, name: 'renamed' });
+    await runner.handle({ type: 'exportRun', id: imported.id });
+    const again = exported(events).at(-1)!;
+    expect(again.fileName).toBe('renamed-step20.zip');
+    expect(runBundleFromBytes(again.bytes).record).toMatchObject({ name: 'renamed', step: 20 });
     const done = next(isState('done'));
     await runner.handle({ type: 'resumeRun', id: imported.id });
     await done;
     await waitFor(hasRuns(events, (l) => l[0]?.status === 'done'), 'the resumed import listed as done');
+    expect(lastRuns(events).list[0]).toMatchObject({ id: imported.id, name: 'renamed', imported: true, step: 40, checkpointStep: 40 });
 
     // The same run, never interrupted.
     const straight = recorder();

@@ -40,6 +40,20 @@ export async function readCheckpoint(store: RunsStore, id: string): Promise<{ bu
   }
 }
 
+/**
+ * The record to go with a stored checkpoint: the run's current one (a later name, the final
+ * probe) when it stands at the checkpoint's step, else the checkpoint's own with the current name.
+ */
+export function recordForCheckpoint(current: RunRecord, bundle: RunBundle): RunRecord {
+  if (current.step === bundle.position.step) return { ...current };
+  return { ...bundle.record, name: current.name };
+}
+
+/** The bundle bytes with another record in its manifest (weights and tokenizer as they were). */
+export function withRecord(bundle: RunBundle, record: RunRecord): Uint8Array {
+  return runBundleToBytes({ ...bundle, record: { ...record, step: bundle.position.step } });
+}
+
 /** When the next scheduled checkpoint is due: the first step boundary CHECKPOINT_INTERVAL_MS after the last. */
 export class CheckpointClock {
   private last: number;

@@ -9,7 +9,7 @@ import type { ImageShape } from '../../types/data';
 import type { RunCurves, RunListEntry, RunsStorage } from '../../types/runs';
 import type { EngineCommand, EngineEvent } from '../protocol';
 import { LiveRunRecord, listEntry } from './liveRunRecord';
-import { CheckpointClock, CHECKPOINT_INTERVAL_MS, checkpointBytes, readCheckpoint, storeCheckpoint, type WrittenCheckpoint } from './runCheckpoint';
+import { CheckpointClock, CHECKPOINT_INTERVAL_MS, checkpointBytes, readCheckpoint, recordForCheckpoint, storeCheckpoint, withRecord, type WrittenCheckpoint } from './runCheckpoint';
 import { checkedImport } from './runBundleImport';
 import { isQuotaExceeded, storeProblemMessage, type CheckpointInfo, type RunsStore, type StoredRun, type StoredRunWithCheckpoint } from './runsDb';
 
@@ -54,6 +54,8 @@ export class RunsKeeper {
   /** False once a write of the live run failed for lack of storage: it stays in memory. */
   private liveStored = true;
   private liveCheckpoint: CheckpointInfo | null = null;
+  /** The last checkpoint encoded (stored or not). */
+  private lastCheckpoint: { id: string; step: number } | null = null;
   private problemPosted = false;
   /** Why there is no store, reported when the first run begins or the list is asked for. */
   private pendingProblem: unknown = null;
@@ -194,6 +196,7 @@ export class RunsKeeper {
     if (!live) return null;
     const written = await checkpointBytes(session, live.record);
     this.clock.mark();
+    this.lastCheckpoint = { id: live.id, step: written.step };
     const stored = live.stored();
     stored.record.step = written.step;
     const t0 = performance.now();
@@ -207,6 +210,17 @@ export class RunsKeeper {
     for (const r of this.requests.splice(0)) r(written);
     if (this.live === live) await this.saveLive();
     return written;
+  }
+
+  /**
+   * When the loop stops (pause, end, rollback): a checkpoint, unless the last one of this run is
+   * at this very step (the state is the same) and nobody waits for one.
+   */
+  async checkpointAtRest(session: TrainingSession): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    if (this.requests.length === 0 && this.lastCheckpoint?.id === live.id && this.lastCheckpoint.step === session.step) return;
+    await this.writeLiveCheckpoint(session);
   }
 
   /** Between steps: a checkpoint when one is due (wall time) or asked for, at a metrics-window boundary. */
@@ -280,7 +294,8 @@ export class RunsKeeper {
     const run = await this.getRun(id);
     const found = this.store ? await readCheckpoint(this.store, id) : null;
     if (!found) throw new Error(`run "${run.record.name}" has no stored checkpoint to resume from`);
-    return { run, ...found, info: (await this.loadRows()).get(id)?.checkpoint ?? null };
+    const bundle = { ...found.bundle, record: recordForCheckpoint(run.record, found.bundle) };
+    return { run, bundle, bytes: found.bytes, info: (await this.loadRows()).get(id)?.checkpoint ?? null };
   }
 
   async handle(cmd: RunsCommand, ctx: LiveContext): Promise<void> {
@@ -352,10 +367,10 @@ export class RunsKeeper {
       bytes = written.bytes;
       step = written.step;
     } else {
-      const found = this.store ? await this.store.getCheckpoint(id) : null;
+      const found = this.store ? await readCheckpoint(this.store, id) : null;
       if (!found) throw new Error(`run "${run.record.name}" has no stored checkpoint to export`);
-      bytes = found.bytes;
-      step = found.info.step;
+      bytes = withRecord(found.bundle, recordForCheckpoint(run.record, found.bundle));
+      step = found.bundle.position.step;
     }
     this.post({ type: 'runExported', id, fileName: bundleFileName(run.record.name, step), bytes });
   }

@@ -229,7 +229,7 @@ export function createTrainingRunner(
       try {
         final = await trainLoop(r, untilStep);
         // On pause, at the end and after a rollback: the run can go on from here after a reload.
-        if (runs && run === r) await runs.writeLiveCheckpoint(r.session);
+        if (runs && run === r) await runs.checkpointAtRest(r.session);
       } catch (e) {
         final = 'error';
         runs?.cancelCheckpointRequests();
