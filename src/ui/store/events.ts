@@ -10,7 +10,7 @@ import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } fr
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
-import { FLUSHES_PER_SECOND, keepUpToStep, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
+import { FLUSHES_PER_SECOND, clearMetrics, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
 import { hasSession, initialRun, useRunStore, type RunStoreState } from './runStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
@@ -127,7 +127,8 @@ function onEvent(e: EngineEvent): void {
       flushRun();
       const atStep = useRunStore.getState().step;
       useEngineStore.setState({ deviceLoss: { message: e.message, backend: e.backend, resumedFromStep: e.resumedFromStep, atStep } });
-      if (e.resumedFromStep !== null) keepUpToStep(e.resumedFromStep);
+      // The resumed run sends its curves again, up to the checkpoint.
+      if (e.resumedFromStep !== null) clearMetrics(true);
       return;
     }
     case 'pong':
