@@ -6,11 +6,15 @@ import type { EngineClient } from '../../engine/client/engineClient';
 import type { EngineEvent } from '../../engine/protocol';
 import type { FaultInjection } from '../../ldae/nonFinite';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
+import type { PresetId } from '../../ldae/presets';
+import { downloadFile } from './downloadFile';
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
 import { FLUSHES_PER_SECOND, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
 import { hasSession, useRunStore, type RunStoreState } from './runStore';
+import { replayOnEvent } from './replayStore';
+import { listRuns, receiveCurves, receiveRuns, useRunsStore } from './runsStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
@@ -32,6 +36,17 @@ function throttledRun(patch: Partial<RunStoreState>): void {
 }
 
 function onEvent(e: EngineEvent): void {
+  route(e);
+  // After the stores: a replay that starts its next run must not be overwritten by this event.
+  replayOnEvent(e);
+}
+
+/** A run's state changed (not a step tick): the runs table's numbers changed with it. */
+function refreshRunsOn(state: string, previous: string): void {
+  if (state !== previous && state !== 'fitting-tokenizer' && state !== 'probing') listRuns();
+}
+
+function route(e: EngineEvent): void {
   switch (e.type) {
     case 'ready':
       useEngineStore.setState({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason, wasmThreads: e.wasmThreads } });
@@ -75,6 +90,7 @@ function onEvent(e: EngineEvent): void {
         return;
       }
       flushRun();
+      refreshRunsOn(e.state, useRunStore.getState().state);
       useRunStore.setState((s) => ({
         state: e.state,
         step: e.step,
@@ -122,7 +138,28 @@ function onEvent(e: EngineEvent): void {
       flushRun();
       useRunStore.setState({ rollback: { badStep: e.badStep, toStep: e.toStep, cause: e.cause, message: e.message }, step: e.toStep });
       return;
+    case 'runs':
+      receiveRuns(e.list, e.storage, e.liveRunId);
+      return;
+    case 'runCurves':
+      receiveCurves(e.curves);
+      return;
+    case 'runExported':
+      useRunsStore.setState({ exporting: null });
+      downloadFile(e.bytes, e.fileName);
+      return;
+    case 'runImported':
+      useRunsStore.setState({ importing: false, importError: null, lastImportedId: e.id });
+      return;
+    case 'runImportFailed':
+      useRunsStore.setState({ importing: false, importError: e.message });
+      return;
+    case 'runStoreProblem':
+      useRunsStore.setState({ storeProblem: e.message, storeProblemDismissed: false });
+      return;
     case 'error':
+      if (e.where === 'exportRun') useRunsStore.setState({ exporting: null });
+      if (e.where === 'importRun') useRunsStore.setState({ importing: false, importError: e.message });
       addError(e.message, e.where, e.fatal);
       if (e.where === 'snapshot') useSnapshotStore.setState({ inFlight: false, wantAnother: false });
       if (e.where === 'previewTokenizer') previewSettled();
@@ -136,13 +173,26 @@ function onEvent(e: EngineEvent): void {
 /** Wires a client into the stores and starts the engine. */
 export function connectEngine(
   client: EngineClient,
-  start: { config: ExperimentConfig; backend: BackendChoice; dataset: DatasetId; urlProblems: string[]; fault?: FaultInjection | null; threads?: number | null },
+  start: {
+    config: ExperimentConfig;
+    backend: BackendChoice;
+    dataset: DatasetId;
+    urlProblems: string[];
+    fault?: FaultInjection | null;
+    threads?: number | null;
+    /** The page was opened from a shared link (its runs say so). */
+    fromSharedLink?: boolean;
+    /** ?preset=: shown as the chosen preset. */
+    preset?: PresetId | null;
+  },
 ): void {
-  useConfigStore.setState({ config: start.config });
+  useConfigStore.setState({ config: start.config, chosenPreset: start.preset ?? null });
+  useRunsStore.setState({ fromSharedLink: start.fromSharedLink ?? false });
   useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems, fault: start.fault ?? null });
   client.subscribe(onEvent);
   syncConfigToUrl();
   startSnapshotTimer();
   client.send({ type: 'init', backend: start.backend, dataset: start.dataset, threads: start.threads ?? null });
   client.send({ type: 'listDatasets' });
+  client.send({ type: 'listRuns' });
 }
