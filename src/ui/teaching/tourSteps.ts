@@ -75,17 +75,17 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Rows are noise levels t, columns the clean image, its noised version, what the network sees, its prediction and the per-patch error. At high t the network must guess from what it has learned about images.',
   },
   {
-    target: '[data-tour="charts"]',
-    title: 'What the probe measures',
-    text:
-      'The loss says how well the network denoises, not how good its features are. The probe does: freeze the network, read the middle block at a small t, average over tokens and fit a linear classifier on labelled images (and a kNN, with no training). ' +
-      'The raw-pixel line is the same classifier on the pixels themselves (about 85 % on Fashion-MNIST): features earn their keep only above it. Every chart has a data table.',
-  },
-  {
     target: '[data-tour="runs"]',
     title: 'Compare runs, replay the paper',
     text:
       'Every run is kept in this browser with its settings and curves. Tick runs to overlay them on the charts, choose a reference to see what each changed, ' +
       'and Replay the paper to run its seven rows one after another and set our numbers beside the paper’s. A run cut off by a reload can be resumed from its checkpoint.',
+  },
+  {
+    target: '[data-tour="charts"]',
+    title: 'What the probe measures',
+    text:
+      'The loss says how well the network denoises, not how good its features are. The probe does: freeze the network, read the middle block at a small t, average over tokens and fit a linear classifier on labelled images (and a kNN, with no training). ' +
+      'The raw-pixel line is the same classifier on the pixels themselves (about 85 % on Fashion-MNIST): features earn their keep only above it. Every chart has a data table.',
   },
 ];
