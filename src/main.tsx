@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
 import { applyPreset } from './ldae/presets';
-import { faultFromSearchParams } from './ldae/nonFinite';
+import { faultsFromSearchParams } from './engine/engineFaults';
 import { createEngineClient } from './engine/client/engineClient';
 import { parseThreadsParam } from './backends/wasmThreadPlan';
 import { App } from './ui/App';
@@ -20,7 +20,7 @@ const shared = presetFromParams(params);
 const starting = startingConfig(window.matchMedia(PHONE_QUERY).matches);
 const { config, problems } = configFromSearchParams(params, shared.preset ? applyPreset(starting, shared.preset) : starting);
 const page = pageParamsFrom(params, TOUR_STEPS.length);
-const { fault, problem: faultProblem } = faultFromSearchParams(params);
+const { nan: fault, engine: engineFault, problem: faultProblem } = faultsFromSearchParams(params);
 // ?threads=N: wasm's thread count, a runtime setting of this page (not an experiment knob).
 const threads = parseThreadsParam(params.get('threads'));
 useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
@@ -30,6 +30,7 @@ connectEngine(createEngineClient(), {
   dataset: config.dataset,
   urlProblems: [...problems, ...(shared.problem ? [shared.problem] : []), ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
   fault,
+  engineFault,
   threads: threads.threads,
   fromSharedLink: openedFromSharedLink(params),
   preset: shared.preset,

@@ -4,6 +4,7 @@
 import type { BackendChoice, DatasetId, ExperimentConfig } from '../ldae/config';
 import type { ImportSide } from '../data/import/types';
 import type { FaultInjection } from '../ldae/nonFinite';
+import type { EngineFault } from './engineFaults';
 import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
 import type { WasmThreadPlan } from '../types/run';
 import type { RunCurves, RunListEntry, RunOrigin, RunsStorage } from '../types/runs';
@@ -18,8 +19,13 @@ export interface ImportFile {
 export type ImportKind = 'image-folder' | 'cifar-10';
 
 export type EngineCommand =
-  /** threads: wasm's thread count from ?threads=N (null: hardwareConcurrency, capped). */
-  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null }
+  /**
+   * threads: wasm's thread count from ?threads=N (null: hardwareConcurrency, capped).
+   * engineFault: ?fault=device-lost@K / crash@K (tests, demos of recovery).
+   */
+  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null; engineFault?: EngineFault | null }
+  /** The page's heartbeat: answered by `pong` at once, even while training (between steps). */
+  | { type: 'ping'; n: number }
   | { type: 'loadDataset'; dataset: DatasetId }
   /** Image folder: the folder's files (paths below it) or one .zip; CIFAR-10: the .tar.gz or the .bin files. `source` names them. */
   | { type: 'importDataset'; kind: ImportKind; files: ImportFile[]; source: string; side: ImportSide; channels: 1 | 3 }
@@ -70,6 +76,7 @@ export type EngineEvent =
   | { type: 'baselines'; baselines: Baselines }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'log'; message: string }
+  | { type: 'pong'; n: number }
   /**
    * A metrics window's loss or gradient norm was NaN or infinite: the run is paused at the last good
    * state (`toStep`; weights, optimizer, data order) and Resume continues from there.

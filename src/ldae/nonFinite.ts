@@ -16,17 +16,6 @@ export function parseFault(spec: string): FaultInjection {
   return { nanAtStep: Number(m[1]) };
 }
 
-/** The page's `?fault=nan@K`: the injection, or a problem to show (null when absent). */
-export function faultFromSearchParams(params: URLSearchParams): { fault: FaultInjection | null; problem: string | null } {
-  const spec = params.get('fault');
-  if (spec === null) return { fault: null, problem: null };
-  try {
-    return { fault: parseFault(spec), problem: null };
-  } catch (e) {
-    return { fault: null, problem: `?fault=${spec} is ignored: ${(e as Error).message}` };
-  }
-}
-
 /** The most likely reason for a non-finite loss under this config, with what to try. */
 export function likelyCause(cfg: Pick<ExperimentConfig, 'lr' | 'gradClip'>, injected: boolean): string {
   if (injected) return 'it was injected on purpose (fault nan@K)';

@@ -2,6 +2,7 @@ import { useState } from 'react';
 // Messages above the workspace: URL problems, engine errors (dismissible; the run stays paused and
 // everything collected is kept) and the offer to restart when knobs changed during a run.
 import { restartWithNewSettings } from './store/actions';
+import { restartEngine } from './store/events';
 import { changedKeys, currentProblems, useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
 import { useReplayStore } from './store/replayState';
@@ -51,6 +52,8 @@ export function Notices() {
         </div>
       )}
       <RunStoreNotice />
+      <CrashNotice />
+      <DeviceLossNotice />
       <RollbackNotice />
       <RestartOffer />
     </>
@@ -68,6 +71,48 @@ function RunStoreNotice() {
         {/in memory/i.test(problem) ? '' : ' The run keeps training in memory.'}
       </p>
       <button type="button" onClick={dismissStoreProblem}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** The engine worker died: say so, keep everything shown, offer a fresh worker. */
+function CrashNotice() {
+  const crashed = useEngineStore((s) => s.crashed);
+  if (!crashed) return null;
+  return (
+    <div role="alert" className="notice error-line" data-testid="engine-crashed">
+      <p>
+        The training engine stopped: {crashed}. The charts and snapshots on this page are kept. Restart starts a fresh engine; a run stored in the
+        Runs table goes on from its last checkpoint with Resume training.
+      </p>
+      <button type="button" onClick={restartEngine}>
+        Restart
+      </button>
+    </div>
+  );
+}
+
+/** The WebGPU device was lost; the engine re-initialised (or fell back) and resumed if it could. */
+function DeviceLossNotice() {
+  const loss = useEngineStore((s) => s.deviceLoss);
+  const [seen, setSeen] = useState<typeof loss>(null);
+  if (!loss || seen === loss) return null;
+  const resumed =
+    loss.resumedFromStep !== null
+      ? ` The run goes on from its last checkpoint at step ${loss.resumedFromStep}; the charts keep everything up to it.`
+      : loss.atStep > 0
+        ? ' The run could not be resumed (no checkpoint was stored); its charts are kept. Start it again.'
+        : '';
+  return (
+    <div role="alert" className="notice error-line" data-testid="device-lost">
+      <p>
+        {loss.message.charAt(0).toUpperCase() + loss.message.slice(1)}, as after a driver reset or a GPU process crash.{' '}
+        {loss.backend ? `The engine now runs on ${loss.backend}${loss.backend === 'webgpu' ? ' with a new device' : ' (WebGPU could not be started again)'}.` : ''}
+        {resumed}
+      </p>
+      <button type="button" onClick={() => setSeen(loss)}>
         Dismiss
       </button>
     </div>

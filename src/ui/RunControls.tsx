@@ -13,6 +13,7 @@ export function RunControls() {
   const hasRun = useRunStore((s) => s.runConfig !== null);
   const config = useConfigStore((s) => s.config);
   useEngineStore((s) => s.dataset.meta); // re-render when the dataset arrives (canStart reads it)
+  useEngineStore((s) => s.crashed);
   const [help, setHelp] = useState(false);
   const startable = canStart(config) && state !== 'fitting-tokenizer' && !isActive(state) && !(state === 'paused' && session);
   return (

@@ -33,8 +33,51 @@ describe('faults (headless Chromium)', () => {
   it('a bad ?fault= is named among the URL problems and changes nothing else', async () => {
     const { page, pageErrors } = await openApp(app.browser, app.server, `${RUN}&fault=nan@zero`);
     await datasetReady(page);
-    expect(await page.getByTestId('url-problems').textContent()).toMatch(/\?fault=nan@zero is ignored: fault must be nan@K with K >= 1/);
+    expect(await page.getByTestId('url-problems').textContent()).toMatch(/\?fault=nan@zero is ignored: fault must be nan@K, device-lost@K or crash@K with K >= 1/);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);
+});
+
+const MICRO = '&dataset=mnist&modelSize=micro&batchSize=8&warmupSteps=2&metricsEvery=5&probeEvery=0&probeTrainSize=100&probeTestSize=50&tokenizerSamples=2000';
+
+describe('engine faults (headless Chromium)', () => {
+  it('?fault=crash@10: the heartbeat notices the dead worker, the charts are kept, Restart gives a working engine', async () => {
+    const { page, pageErrors } = await openApp(app.browser, app.server, `?backend=wasm${MICRO}&steps=30&fault=crash@10`);
+    await datasetReady(page);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const notice = page.getByTestId('engine-crashed');
+    await notice.waitFor({ timeout: 150_000 });
+    expect(await notice.textContent()).toMatch(/The training engine stopped: the engine worker stopped answering \(no reply for over 30 s\)/);
+    expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
+    const chart = page.getByTestId('loss-chart');
+    expect(await chart.getAttribute('data-steps')).toBe('5,10');
+
+    await page.getByRole('button', { name: 'Restart' }).click();
+    await notice.waitFor({ state: 'detached' });
+    await datasetReady(page);
+    expect(await chart.getAttribute('data-steps')).toBe('5,10');
+    // The fault fires once per page: the new engine trains to the end.
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByTestId('run-state').filter({ hasText: 'done' }).waitFor({ timeout: 150_000 });
+    await expect.poll(() => chart.getAttribute('data-steps'), { timeout: 10_000 }).toBe('5,10,15,20,25,30');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 400_000);
+
+  it('?fault=device-lost@10 on WebGPU: the loss is noticed, a new device is made, and training works on it', async () => {
+    const { page, pageErrors } = await openApp(app.browser, app.server, `?backend=webgpu${MICRO}&steps=20&fault=device-lost@10`);
+    await datasetReady(page);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const notice = page.getByTestId('device-lost');
+    await notice.waitFor({ timeout: 200_000 });
+    expect(await notice.textContent()).toMatch(/The WebGPU device was lost \(destroyed: .*\), as after a driver reset.*The engine now runs on webgpu with a new device\./);
+    expect(await page.getByTestId('engine-log').textContent()).toMatch(/destroying the WebGPU device after step 10/);
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.getByTestId('run-state').filter({ hasText: 'done' }).waitFor({ timeout: 200_000 });
+    await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-steps'), { timeout: 10_000 }).toBe('5,10,15,20');
+    expect(await page.getByTestId('engine-errors').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 500_000);
 });

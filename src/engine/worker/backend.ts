@@ -127,14 +127,19 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
 /**
  * Selects a backend; `requested` 'auto' walks AUTO_ORDER, skipping WebGPU on a software adapter
  * (and WebGL with it, which would run on the same software rasteriser); a forced one is tried first.
- * `options.threads` (?threads=N) overrides wasm's thread count (default: hardwareConcurrency, capped).
+ * `options.threads` (?threads=N) overrides wasm's thread count (default: hardwareConcurrency, capped);
+ * `options.order` replaces the order tried (recovery from a lost device: webgpu, then wasm).
  */
-export async function selectBackend(requested: BackendChoice, options: { threads?: number | null } = {}): Promise<BackendSelection> {
+export async function selectBackend(
+  requested: BackendChoice,
+  options: { threads?: number | null; order?: readonly BackendName[] } = {},
+): Promise<BackendSelection> {
   // auto looks at the adapter first; its description is reused when WebGPU is chosen.
   const probed = requested === 'auto' ? await adapterInfo() : null;
   const software = probed && isSoftwareAdapter(probed) ? probed : null;
   const order =
-    requested !== 'auto' ? [requested, ...AUTO_ORDER.filter((b) => b !== requested)] : software ? AUTO_ORDER.filter((b) => b !== 'webgpu' && b !== 'webgl') : AUTO_ORDER;
+    options.order ??
+    (requested !== 'auto' ? [requested, ...AUTO_ORDER.filter((b) => b !== requested)] : software ? AUTO_ORDER.filter((b) => b !== 'webgpu' && b !== 'webgl') : AUTO_ORDER);
   const failures: string[] = [];
   let wasmPlan: WasmThreadPlan | null = null;
   for (const name of order) {

@@ -19,7 +19,15 @@ import { yieldToEventLoop } from './yieldToEventLoop';
 
 export interface TrainingRunner {
   handle(cmd: EngineCommand): Promise<void>;
-  dispose(): void;
+  /** Stops the run and frees its tensors; resolves once the training loop has ended. */
+  dispose(): Promise<void>;
+  /** The id of the run this runner trains (in the runs table), null when none. */
+  liveRunId(): string | null;
+  /**
+   * After a device loss, on a fresh backend: resumes run `id` from its stored checkpoint and
+   * resolves to the step it went on from, or null when there is nothing to resume.
+   */
+  resumeAfterLoss(id: string): Promise<number | null>;
 }
 
 /** Test-split images used for tokenizer reconstructions and the denoising visualizer. */
@@ -277,6 +285,7 @@ export function createTrainingRunner(
           });
         }
         case 'init':
+        case 'ping':
         case 'loadDataset':
         case 'importDataset':
         case 'cancelImport':
@@ -285,13 +294,16 @@ export function createTrainingRunner(
           throw new Error(`${cmd.type} is handled by the worker, not the training runner`);
       }
     },
+    // Filled in with the runs table and its checkpoints (issue 13).
+    liveRunId: () => null,
+    resumeAfterLoss: async () => null,
     dispose() {
       if (run) {
         run.stopRequested = true;
         run.cancelProbe = true;
       }
       const done = loop ?? Promise.resolve();
-      void done.then(() => {
+      return done.then(() => {
         disposeRun();
         trainImages?.dispose();
         heldOut?.dispose();

@@ -5,8 +5,11 @@ import { isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../..
 import { loadDatasetBrowser } from '../../data/loadBrowser';
 import { sampleGrid } from '../../data/split';
 import type { LoadedDataset } from '../../types/data';
-import { selectBackend } from './backend';
+import { selectBackend, type BackendSelection } from './backend';
 import type { EngineCommand, EngineEvent } from '../protocol';
+import type { EngineFault } from '../engineFaults';
+import type { MetricsPoint } from '../../types/run';
+import { currentGpuDevice, replaceWebGpuBackend, watchDeviceLoss, type DeviceLossInfo } from './deviceLoss';
 
 import { createTrainingRunner, type TrainingRunner } from './trainingRunner';
 import { IdbTokenizerCache } from './tokenizerCacheIdb';
@@ -59,6 +62,15 @@ let runner: TrainingRunner | null = null;
 let setup: Promise<void> = Promise.resolve();
 /** The dataset imported last, until it is loaded (saves reading it back from IndexedDB). */
 let justImported: LoadedDataset | null = null;
+/** ?threads=N from init, reused when the backend is chosen again after a device loss. */
+let wasmThreadsWanted: number | null = null;
+/** ?fault=device-lost@K / crash@K: fires once, at the first metrics window reaching step K. */
+let engineFault: EngineFault | null = null;
+/** Bumped when a runner is abandoned (device lost): what an old runner still posts is only logged. */
+let generation = 0;
+let stopWatchingDevice: () => void = () => undefined;
+/** How long to wait for a runner of a lost device to end its loop before going on without it. */
+const ABANDON_TIMEOUT_MS = 5000;
 
 async function postDatasetList(): Promise<void> {
   const list = await datasetStore.list();
@@ -67,25 +79,98 @@ async function postDatasetList(): Promise<void> {
 
 const importer = createDatasetImporter(post, datasetStore, (d) => (justImported = d), postDatasetList);
 
-async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
-  const sel = await selectBackend(cmd.backend, { threads: cmd.threads });
+function backendChosen(sel: BackendSelection): void {
   backendReady = true;
   post({ type: 'ready', backend: sel.backend, adapter: sel.adapter, requested: sel.requested, fallbackReason: sel.fallbackReason, wasmThreads: sel.wasmThreads });
   for (const note of sel.notes) post({ type: 'log', message: note });
   for (const failure of sel.failures) post({ type: 'log', message: `backend not used: ${failure}` });
+  stopWatchingDevice();
+  stopWatchingDevice = watchDeviceLoss(onDeviceLost);
+}
+
+async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
+  wasmThreadsWanted = cmd.threads;
+  engineFault = cmd.engineFault ?? null;
+  backendChosen(await selectBackend(cmd.backend, { threads: cmd.threads }));
   await loadDataset(cmd.dataset);
+}
+
+/** The training runner's events, dropped (errors logged) once the runner has been abandoned. */
+function runnerPost(gen: number): (e: EngineEvent) => void {
+  return (e) => {
+    if (gen !== generation) {
+      if (e.type === 'error' || e.type === 'log') post({ type: 'log', message: `(run on the lost device) ${e.message}` });
+      return;
+    }
+    post(e);
+    if (e.type === 'metrics') injectEngineFault(e.points);
+  };
+}
+
+function newRunner(loaded: LoadedDataset): TrainingRunner {
+  return createTrainingRunner(runnerPost(generation), loaded, tokenizerCache);
+}
+
+function injectEngineFault(points: MetricsPoint[]): void {
+  const last = points[points.length - 1];
+  if (!engineFault || !last || last.step < engineFault.atStep) return;
+  const fault = engineFault;
+  engineFault = null;
+  if (fault.kind === 'crash') {
+    // As an out-of-memory kill would: no message, no more answers; the page's heartbeat notices.
+    scope.close();
+    return;
+  }
+  const device = currentGpuDevice();
+  if (!device) {
+    post({ type: 'log', message: `?fault=device-lost@${fault.atStep} ignored: the backend is not webgpu` });
+    return;
+  }
+  post({ type: 'log', message: `fault injection: destroying the WebGPU device after step ${last.step}` });
+  device.destroy();
+}
+
+/**
+ * The GPU device is gone and every tensor on it with it. The run is abandoned, tfjs gets a new
+ * webgpu backend (wasm when that fails), a new runner is made for the loaded dataset (its images
+ * are kept in CPU memory), and the live run resumes from its last checkpoint.
+ */
+function onDeviceLost(info: DeviceLossInfo): void {
+  const recovery = recoverFromDeviceLoss(info).catch((e) => reportError('device loss recovery', e, true));
+  setup = setup.then(() => recovery);
+}
+
+async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
+  const lostMessage = `the WebGPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+  post({ type: 'log', message: lostMessage });
+  generation++;
+  const old = runner;
+  runner = null;
+  const resumeId = old?.liveRunId() ?? null;
+  if (old) await Promise.race([old.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, ABANDON_TIMEOUT_MS))]);
+  replaceWebGpuBackend();
+  const sel = await selectBackend('webgpu', { threads: wasmThreadsWanted, order: ['webgpu', 'wasm', 'cpu'] });
+  backendChosen(sel);
+  if (!dataset) {
+    post({ type: 'deviceLost', message: lostMessage, backend: sel.backend, resumedFromStep: null });
+    return;
+  }
+  runner = newRunner(dataset);
+  const resumedFromStep = resumeId === null ? null : await runner.resumeAfterLoss(resumeId);
+  if (resumedFromStep === null) post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
+  post({ type: 'deviceLost', message: lostMessage, backend: sel.backend, resumedFromStep });
 }
 
 async function loadDataset(id: DatasetId): Promise<void> {
   if (!backendReady) throw new Error('loadDataset before init');
-  runner?.dispose();
+  void runner?.dispose();
   runner = null;
   dataset = null;
   const loaded = isBuiltinDatasetId(id) ? await fetchBuiltin(id) : await loadImported(id);
   dataset = loaded;
   const samples = sampleGrid(loaded.test, loaded.meta, loaded.meta.classNames.length, SAMPLES_PER_CLASS);
   post({ type: 'datasetLoaded', meta: loaded.meta, samples });
-  runner = createTrainingRunner(post, loaded, tokenizerCache);
+  runner = newRunner(loaded);
 }
 
 function fetchBuiltin(id: BuiltinDatasetId): Promise<LoadedDataset> {
@@ -121,6 +206,9 @@ async function forwardToRunner(cmd: EngineCommand): Promise<void> {
 
 function handle(cmd: EngineCommand): void {
   switch (cmd.type) {
+    case 'ping':
+      post({ type: 'pong', n: cmd.n });
+      return;
     case 'init':
       setup = setup.then(() => init(cmd)).catch((e) => reportError(backendReady ? 'loadDataset' : 'init', e, !backendReady));
       return;

@@ -29,7 +29,9 @@ export function chooseDataset(id: DatasetId): void {
 
 export function canStart(cfg: ExperimentConfig): boolean {
   const engine = useEngineStore.getState();
-  return currentProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null;
+  return (
+    currentProblems(cfg).length === 0 && engine.dataset.meta !== null && engine.dataset.meta.id === cfg.dataset && engine.backend !== null && engine.crashed === null
+  );
 }
 
 /** How this page starts a run from the draft: its preset (or custom) and whether the page came from a shared link. */

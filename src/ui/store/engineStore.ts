@@ -44,6 +44,10 @@ export interface EngineState {
   fault: FaultInjection | null;
   errors: EngineError[];
   logs: string[];
+  /** The engine worker died (script failed, or no heartbeat answer): why, until Restart. */
+  crashed: string | null;
+  /** The WebGPU device was lost: what happened and how the engine went on (null: never). */
+  deviceLoss: { message: string; backend: BackendName | null; resumedFromStep: number | null; atStep: number } | null;
   send: (cmd: EngineCommand) => void;
   selectDataset: (id: DatasetId) => void;
   retryDataset: () => void;
@@ -65,6 +69,8 @@ export const useEngineStore = create<EngineState>()((set, get) => ({
   fault: null,
   errors: [],
   logs: [],
+  crashed: null,
+  deviceLoss: null,
   send: () => {
     throw new Error('engine not connected');
   },

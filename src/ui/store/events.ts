@@ -5,15 +5,16 @@ import type { ImageShape } from '../../types/data';
 import type { EngineClient } from '../../engine/client/engineClient';
 import type { EngineEvent } from '../../engine/protocol';
 import type { FaultInjection } from '../../ldae/nonFinite';
+import type { EngineFault } from '../../engine/engineFaults';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
 import type { PresetId } from '../../ldae/presets';
 import { downloadFile } from './downloadFile';
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
-import { FLUSHES_PER_SECOND, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
-import { hasSession, useRunStore, type RunStoreState } from './runStore';
-import { replayOnEvent } from './replayStore';
+import { FLUSHES_PER_SECOND, keepUpToStep, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
+import { hasSession, initialRun, useRunStore, type RunStoreState } from './runStore';
+import { cancelReplay, replayOnEvent } from './replayStore';
 import { listRuns, receiveCurves, receiveRuns, useRunsStore } from './runsStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
@@ -157,6 +158,15 @@ function route(e: EngineEvent): void {
     case 'runStoreProblem':
       useRunsStore.setState({ storeProblem: e.message, storeProblemDismissed: false });
       return;
+    case 'deviceLost': {
+      flushRun();
+      const atStep = useRunStore.getState().step;
+      useEngineStore.setState({ deviceLoss: { message: e.message, backend: e.backend, resumedFromStep: e.resumedFromStep, atStep } });
+      if (e.resumedFromStep !== null) keepUpToStep(e.resumedFromStep);
+      return;
+    }
+    case 'pong':
+      return;
     case 'error':
       if (e.where === 'exportRun') useRunsStore.setState({ exporting: null });
       if (e.where === 'importRun') useRunsStore.setState({ importing: false, importError: e.message });
@@ -170,29 +180,54 @@ function route(e: EngineEvent): void {
   }
 }
 
+export interface EngineStart {
+  config: ExperimentConfig;
+  backend: BackendChoice;
+  dataset: DatasetId;
+  urlProblems: string[];
+  fault?: FaultInjection | null;
+  /** ?fault=device-lost@K / crash@K: sent with the first init only. */
+  engineFault?: EngineFault | null;
+  threads?: number | null;
+  /** The page was opened from a shared link (its runs say so). */
+  fromSharedLink?: boolean;
+  /** ?preset=: shown as the chosen preset. */
+  preset?: PresetId | null;
+}
+
+let restartEngineFn: (() => void) | null = null;
+
+/** After a worker crash: a fresh worker on the same backend choice and dataset; the charts stay. */
+export function restartEngine(): void {
+  restartEngineFn?.();
+}
+
 /** Wires a client into the stores and starts the engine. */
-export function connectEngine(
-  client: EngineClient,
-  start: {
-    config: ExperimentConfig;
-    backend: BackendChoice;
-    dataset: DatasetId;
-    urlProblems: string[];
-    fault?: FaultInjection | null;
-    threads?: number | null;
-    /** The page was opened from a shared link (its runs say so). */
-    fromSharedLink?: boolean;
-    /** ?preset=: shown as the chosen preset. */
-    preset?: PresetId | null;
-  },
-): void {
+export function connectEngine(client: EngineClient, start: EngineStart): void {
   useConfigStore.setState({ config: start.config, chosenPreset: start.preset ?? null });
   useRunsStore.setState({ fromSharedLink: start.fromSharedLink ?? false });
   useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems, fault: start.fault ?? null });
   client.subscribe(onEvent);
+  client.onCrash((reason) => {
+    flushRun();
+    useEngineStore.setState({ crashed: reason });
+    const run = useRunStore.getState();
+    if (run.state !== 'idle') useRunStore.setState({ state: 'error' });
+    cancelReplay(); // its run died with the worker; the stored runs stay
+  });
+  const init = (engineFault: EngineFault | null) => {
+    client.send({ type: 'init', backend: start.backend, dataset: useEngineStore.getState().dataset.id, threads: start.threads ?? null, engineFault });
+    client.send({ type: 'listDatasets' });
+    client.send({ type: 'listRuns' });
+  };
+  restartEngineFn = () => {
+    client.restart();
+    useEngineStore.setState((s) => ({ crashed: null, backend: null, dataset: emptyDataset(s.dataset.id) }));
+    useRunStore.setState({ ...initialRun });
+    useSnapshotStore.setState({ inFlight: false, wantAnother: false });
+    init(null);
+  };
   syncConfigToUrl();
   startSnapshotTimer();
-  client.send({ type: 'init', backend: start.backend, dataset: start.dataset, threads: start.threads ?? null });
-  client.send({ type: 'listDatasets' });
-  client.send({ type: 'listRuns' });
+  init(start.engineFault ?? null);
 }
