@@ -43,17 +43,24 @@ export type EngineCommand =
   | { type: 'reset' }
   | { type: 'snapshot'; levels: number[]; sampleSeed: number }
   | { type: 'probe' }
-  // The runs table (IndexedDB). Each answers with a `runs` event (and the ones named below).
+  // The runs table (IndexedDB, src/engine/worker/runsKeeper.ts). Each answers with a `runs` event
+  // (and the ones named below); a failure is an `error` event whose `where` is the command's type.
   | { type: 'listRuns' }
   | { type: 'renameRun'; id: string; name: string }
+  /** Deletes the record and the checkpoint; refused (error event) for the live run unless it is done. */
   | { type: 'deleteRun'; id: string }
   /** Answered by `runCurves`, for overlays. */
   | { type: 'loadRunCurves'; ids: string[] }
-  /** An interrupted, paused or imported run goes on from its checkpoint (it becomes the live run). */
+  /**
+   * An interrupted, paused or imported run goes on from its checkpoint (it becomes the live run,
+   * same id, to its config's steps). Needs the run's dataset loaded (else an error naming both).
+   * The page hears: state 'fitting-tokenizer' (step = the checkpoint's), tokenizerReady, model,
+   * then the curves so far (`metrics` with every point, `baselines`, each `probe`), then training.
+   */
   | { type: 'resumeRun'; id: string }
-  /** Answered by `runExported` (the live run is checkpointed first). */
+  /** Answered by `runExported` (the live run is checkpointed first, at its next metrics window while it trains). */
   | { type: 'exportRun'; id: string }
-  /** A run bundle (.zip); answered by `runImported` or `runImportFailed`. */
+  /** A run bundle (.zip, at most 512 MB); answered by `runImported` (then `runs`) or `runImportFailed`. */
   | { type: 'importRun'; file: File };
 
 export type EngineEvent =
@@ -83,14 +90,20 @@ export type EngineEvent =
    */
   | { type: 'rolledBack'; badStep: number; toStep: number; cause: string; message: string }
   | { type: 'error'; message: string; where: string; fatal: boolean }
-  /** The stored runs; liveRunId is the run this worker is training (null: none). */
+  /**
+   * The stored runs, newest first, with the live run as it is in memory; liveRunId is the run this
+   * worker is training (null: none). Posted after every runs command, at a run's start, state
+   * changes, probes and end, and at most every 3 s while it trains. Runs that could not be stored
+   * (runStoreProblem) are listed with bytes 0.
+   */
   | { type: 'runs'; list: RunListEntry[]; storage: RunsStorage; liveRunId: string | null }
   | { type: 'runCurves'; curves: RunCurves[] }
+  /** fileName: `<run name>-step<k>.zip`; the bytes' buffer is transferred, not copied. */
   | { type: 'runExported'; id: string; fileName: string; bytes: Uint8Array }
   | { type: 'runImported'; id: string }
   /** A corrupt bundle, an unknown or newer format, a config that does not validate, shapes that do not fit. Nothing stored changed. */
   | { type: 'runImportFailed'; message: string }
-  /** IndexedDB unavailable (private mode) or quota exceeded: the run keeps training in memory and is not stored. */
+  /** IndexedDB unavailable (private mode) or quota exceeded: the run keeps training in memory and is not stored. Posted once per worker. */
   | { type: 'runStoreProblem'; message: string }
   /**
    * The WebGPU device was lost (driver reset, GPU process crash). `backend` is what the engine runs

@@ -1,33 +1,39 @@
 // The worker's command handler: turns EngineCommands into work on the core's TrainingSession and
 // posts EngineEvents. Training runs as an async loop that yields to the event loop between steps,
 // so pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
-// during training run at the next step boundary, never in the middle of a step.
+// during training run at the next step boundary, never in the middle of a step. With a runs
+// keeper (runsKeeper.ts) every run is recorded and checkpointed, and stored runs can be resumed.
 import * as tf from '@tensorflow/tfjs';
-import type { LoadedDataset } from '../../types/data';
+import type { ImageShape, LoadedDataset } from '../../types/data';
+import type { RunOrigin } from '../../types/runs';
 import { obtainTokenizerCached } from '../../ldae/tokenizers/cache/cachedFit';
 import { MemoryTokenizerCache } from '../../ldae/tokenizers/cache/memory';
 import type { TokenizerCache } from '../../ldae/tokenizers/cache/types';
-import { configProblems, type ExperimentConfig } from '../../ldae/config';
+import { builtinDatasetShape, configProblems, type ExperimentConfig } from '../../ldae/config';
+import { matchingPreset } from '../../ldae/presets';
 import { splitImages } from '../../ldae/deviceData';
 import type { FaultInjection } from '../../ldae/nonFinite';
 import { ProbeCancelled, baselinesOf } from '../../ldae/session/sessionProbes';
-import { TrainingSession, type TrainControl } from '../../ldae/session/trainingSession';
+import { TrainingSession, type SavedTrainerState, type TrainControl } from '../../ldae/session/trainingSession';
 import { summarizeTokenizer } from '../../ldae/tokenizerSummary';
 import type { EngineCommand, EngineEvent } from '../protocol';
 import type { RunState } from '../../types/run';
 import { yieldToEventLoop } from './yieldToEventLoop';
+import { LiveRunRecord } from './liveRunRecord';
+import type { WrittenCheckpoint } from './runCheckpoint';
+import { newRunId, type LiveContext, type RunsKeeper } from './runsKeeper';
 
 export interface TrainingRunner {
   handle(cmd: EngineCommand): Promise<void>;
-  /** Stops the run and frees its tensors; resolves once the training loop has ended. */
-  dispose(): Promise<void>;
-  /** The id of the run this runner trains (in the runs table), null when none. */
-  liveRunId(): string | null;
   /**
-   * After a device loss, on a fresh backend: resumes run `id` from its stored checkpoint and
-   * resolves to the step it went on from, or null when there is nothing to resume.
+   * Writes a checkpoint of the live run at the next step boundary (now when no loop runs) and
+   * returns it; null without a live run or a runs keeper. For device-loss recovery and exports.
    */
-  resumeAfterLoss(id: string): Promise<number | null>;
+  checkpointLiveRun(): Promise<WrittenCheckpoint | null>;
+  /** The id of the run this runner trains (null: none, or no runs keeper). */
+  liveRunId(): string | null;
+  /** Ends the live run (its last state is written when there is a runs keeper); resolves when done. */
+  dispose(): Promise<void>;
 }
 
 /** Test-split images used for tokenizer reconstructions and the denoising visualizer. */
@@ -41,14 +47,33 @@ interface Run {
   stopRequested: boolean;
   /** Ends a probe evaluation between batches (stop, reset, new start, dispose). */
   cancelProbe: boolean;
+  /** A resumed run that trains on the first N images only: its own copy, disposed with the run. */
+  ownTrain: tf.Tensor4D | null;
 }
 
-/** `tokenizerCache` keeps fitted tokenizers: IndexedDB in the worker, memory in tests. */
+export interface RunnerOptions {
+  /** Fitted tokenizers: IndexedDB in the worker, memory in tests. */
+  tokenizerCache?: TokenizerCache;
+  /** Records runs, writes checkpoints, answers the runs commands; none: runs are not kept. */
+  runs?: RunsKeeper | null;
+  /** Image shapes of datasets other than the loaded and built-in ones (imported ones), for Import run. */
+  imageShapeOf?: (dataset: string) => ImageShape | null;
+}
+
+/** A TokenizerCache as the third argument is the older form of `{ tokenizerCache }`. */
 export function createTrainingRunner(
-  post: (e: EngineEvent) => void,
+  pagePost: (e: EngineEvent) => void,
   dataset: LoadedDataset,
-  tokenizerCache: TokenizerCache = new MemoryTokenizerCache(),
+  options: RunnerOptions | TokenizerCache = {},
 ): TrainingRunner {
+  const opts: RunnerOptions = 'get' in options && typeof options.get === 'function' ? { tokenizerCache: options as TokenizerCache } : (options as RunnerOptions);
+  const tokenizerCache = opts.tokenizerCache ?? new MemoryTokenizerCache();
+  const runs = opts.runs ?? null;
+  /** The page hears every event first; then the runs keeper records it. */
+  const post = (e: EngineEvent) => {
+    pagePost(e);
+    runs?.observe(e);
+  };
   let trainImages: tf.Tensor4D | null = null;
   let heldOut: tf.Tensor4D | null = null;
   let run: Run | null = null;
@@ -95,37 +120,106 @@ export function createTrainingRunner(
     await loop;
   }
 
-  function disposeRun(): void {
+  async function disposeRun(): Promise<void> {
     run?.session.dispose();
+    run?.ownTrain?.dispose();
     run = null;
+    await runs?.endLive();
   }
 
-  async function start(cfg: ExperimentConfig, fault: FaultInjection | null): Promise<void> {
+  async function start(cfg: ExperimentConfig, fault: FaultInjection | null, origin: RunOrigin | null): Promise<void> {
     checkConfig(cfg);
     await stopLoop();
-    disposeRun();
+    await disposeRun();
+    runs?.beginLive(
+      LiveRunRecord.fresh(newRunId(), {
+        name: origin?.name ?? defaultRunName(origin?.preset ?? matchingPreset(cfg) ?? 'custom', cfg),
+        preset: origin?.preset ?? matchingPreset(cfg) ?? 'custom',
+        config: cfg,
+        trainImages: dataset.train.count,
+        backend: tf.getBackend(),
+        fromSharedLink: origin?.fromSharedLink ?? false,
+      }),
+    );
     post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
+    const session = await openSession(cfg, { fault, train: images() });
+    run = { session, state: 'paused', pauseRequested: false, stopRequested: false, cancelProbe: false, ownTrain: null };
+    post({ type: 'model', summary: session.model.summary() });
+    runLoop(run, cfg.steps);
+  }
+
+  async function openSession(cfg: ExperimentConfig, o: { fault?: FaultInjection | null; train: tf.Tensor4D; resume?: SavedTrainerState }): Promise<TrainingSession> {
     let session: TrainingSession;
     try {
       session = await TrainingSession.open({
         cfg,
         dataset,
-        train: images(),
+        train: o.train,
         heldOut: testImages(),
         tokenizerCache,
-        fault,
+        fault: o.fault ?? null,
+        resume: o.resume ?? null,
         onTokenizerProgress: tokenizerProgress,
         onProbeProgress: (fraction) => post({ type: 'probeProgress', fraction }),
       });
     } catch (e) {
-      post({ type: 'state', state: 'error', step: 0, totalSteps: cfg.steps });
+      post({ type: 'state', state: 'error', step: o.resume?.position.step ?? 0, totalSteps: cfg.steps });
       throw e;
     }
     post({ type: 'tokenizerReady', summary: session.tokenizerSummary });
-    run = { session, state: 'paused', pauseRequested: false, stopRequested: false, cancelProbe: false };
-    post({ type: 'model', summary: session.model.summary() });
-    runLoop(run, cfg.steps);
+    return session;
   }
+
+  /** A stored run goes on from its checkpoint as the live run, under its id, to its config's steps. */
+  async function resumeStored(keeper: RunsKeeper, id: string): Promise<void> {
+    const { run: stored, bundle, info } = await keeper.loadForResume(id);
+    const cfg = bundle.record.config;
+    const name = stored.record.name;
+    if (cfg.dataset !== dataset.meta.id) throw new Error(`run "${name}" was trained on ${cfg.dataset} but ${dataset.meta.name} (${dataset.meta.id}) is loaded: load ${cfg.dataset} to resume it`);
+    const problems = configProblems(cfg, dataset.meta);
+    if (problems.length > 0) throw new Error(`run "${name}" cannot resume on ${dataset.meta.name}: ${problems.map((p) => p.message).join('; ')}`);
+    const count = bundle.record.trainImages;
+    if (count > dataset.train.count) throw new Error(`run "${name}" trained on ${count} images but ${dataset.meta.name} has ${dataset.train.count}`);
+    await stopLoop();
+    await disposeRun();
+    const record = { ...bundle.record, metrics: [...bundle.record.metrics], probes: [...bundle.record.probes], name, fromSharedLink: stored.record.fromSharedLink, environment: { ...bundle.record.environment, backend: tf.getBackend() } };
+    if (!record.fromSharedLink) delete record.fromSharedLink;
+    keeper.beginLive(new LiveRunRecord(id, record, 'running', stored.imported), info);
+    post({ type: 'state', state: 'fitting-tokenizer', step: bundle.position.step, totalSteps: cfg.steps });
+    const ownTrain = count < dataset.train.count ? splitImages(dataset.train, dataset.meta, count) : null;
+    let session: TrainingSession;
+    try {
+      session = await openSession(cfg, { train: ownTrain ?? images(), resume: bundle });
+    } catch (e) {
+      ownTrain?.dispose();
+      throw e;
+    }
+    run = { session, state: 'paused', pauseRequested: false, stopRequested: false, cancelProbe: false, ownTrain };
+    post({ type: 'model', summary: session.model.summary() });
+    // The curves so far, for the page's charts (already in the record: not recorded again).
+    if (record.metrics.length > 0) pagePost({ type: 'metrics', points: [...record.metrics] });
+    if (record.baselines) pagePost({ type: 'baselines', baselines: record.baselines });
+    for (const result of record.probes) pagePost({ type: 'probe', result });
+    if (session.step >= cfg.steps) postState('done');
+    else runLoop(run, cfg.steps);
+  }
+
+  /** A checkpoint of the live run: at the next window boundary while training, else now. */
+  function checkpointLive(): Promise<WrittenCheckpoint | null> {
+    if (!runs || !run) return Promise.resolve(null);
+    const r = run;
+    if (loop) return runs.nextCheckpoint();
+    let written: WrittenCheckpoint | null = null;
+    return exclusive(async () => {
+      if (run === r) written = await runs.writeLiveCheckpoint(r.session);
+    }).then(() => written);
+  }
+
+  const liveContext: LiveContext = {
+    checkpointLive,
+    liveBusy: () => run !== null && run.state !== 'done' && run.state !== 'error',
+    imageShapeOf: (id) => (id === dataset.meta.id ? dataset.meta : builtinDatasetShape(id) ?? opts.imageShapeOf?.(id) ?? null),
+  };
 
   /** Starts the training loop up to `untilStep` in the background; errors become events. */
   function runLoop(r: Run, untilStep: number): void {
@@ -134,8 +228,11 @@ export function createTrainingRunner(
       let final: RunState;
       try {
         final = await trainLoop(r, untilStep);
+        // On pause, at the end and after a rollback: the run can go on from here after a reload.
+        if (runs && run === r) await runs.checkpointAtRest(r.session);
       } catch (e) {
         final = 'error';
+        runs?.cancelCheckpointRequests();
         post({ type: 'error', message: e instanceof Error ? e.message : String(e), where: 'training', fatal: false });
       }
       loop = null;
@@ -157,6 +254,7 @@ export function createTrainingRunner(
         // pause / snapshot messages would otherwise never be delivered.
         await yieldToEventLoop();
         await drainTasks();
+        if (runs && run === r) await runs.betweenSteps(session);
       },
       onMetrics(point) {
         post({ type: 'metrics', points: [point] });
@@ -216,6 +314,11 @@ export function createTrainingRunner(
     post({ type: 'error', message: `probe: ${e instanceof Error ? e.message : String(e)}`, where: 'probe', fatal: false });
   }
 
+  function requireRuns(what: string): RunsKeeper {
+    if (!runs) throw new Error(`cannot ${what}: this engine keeps no runs table`);
+    return runs;
+  }
+
   function requireRun(what: string): Run {
     if (!run) throw new Error(`cannot ${what}: no training session (send start first)`);
     return run;
@@ -238,7 +341,23 @@ export function createTrainingRunner(
           checkConfig(cmd.config);
           // Stop a running loop first: start cannot wait for the loop from inside it.
           await stopLoop();
-          return exclusive(() => start(cmd.config, cmd.fault ?? null));
+          return exclusive(() => start(cmd.config, cmd.fault ?? null, cmd.origin ?? null));
+        case 'resumeRun': {
+          const keeper = requireRuns(cmd.type);
+          await stopLoop();
+          return exclusive(() => resumeStored(keeper, cmd.id));
+        }
+        case 'listRuns':
+        case 'renameRun':
+        case 'deleteRun':
+        case 'loadRunCurves':
+        case 'exportRun':
+          return requireRuns(cmd.type).handle(cmd, liveContext);
+        case 'importRun': {
+          // Builds a model to check the shapes: at a step boundary, like the other side work.
+          const keeper = requireRuns(cmd.type);
+          return exclusive(() => keeper.handle(cmd, liveContext));
+        }
         case 'pause':
           if (run && loop) run.pauseRequested = true;
           return;
@@ -262,7 +381,7 @@ export function createTrainingRunner(
         case 'reset':
           await stopLoop();
           return exclusive(async () => {
-            disposeRun();
+            await disposeRun();
             post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
           });
         case 'snapshot': {
@@ -294,21 +413,25 @@ export function createTrainingRunner(
           throw new Error(`${cmd.type} is handled by the worker, not the training runner`);
       }
     },
-    // Filled in with the runs table and its checkpoints (issue 13).
-    liveRunId: () => null,
-    resumeAfterLoss: async () => null,
+    checkpointLiveRun: checkpointLive,
+    liveRunId: () => (run ? (runs?.liveRunId ?? null) : null),
     dispose() {
       if (run) {
         run.stopRequested = true;
         run.cancelProbe = true;
       }
       const done = loop ?? Promise.resolve();
-      return done.then(() => {
-        disposeRun();
+      return done.then(async () => {
+        await disposeRun();
         trainImages?.dispose();
         heldOut?.dispose();
         trainImages = heldOut = null;
       });
     },
   };
+}
+
+function defaultRunName(preset: string, cfg: ExperimentConfig): string {
+  const time = new Date().toISOString().slice(11, 19);
+  return `${preset} ${cfg.modelSize} seed ${cfg.seed} ${time}`;
 }

@@ -1,10 +1,10 @@
 // The engine worker: hosts tfjs, chooses the backend, loads the dataset and hands training
 // commands to the training runner. Talks to the UI only through protocol.ts messages.
 // Every exception becomes an `error` event; the worker never dies silently.
-import { isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../../ldae/config';
+import { builtinDatasetShape, isBuiltinDatasetId, type BuiltinDatasetId, type DatasetId } from '../../ldae/config';
 import { loadDatasetBrowser } from '../../data/loadBrowser';
 import { sampleGrid } from '../../data/split';
-import type { LoadedDataset } from '../../types/data';
+import type { ImageShape, LoadedDataset } from '../../types/data';
 import { selectBackend, type BackendSelection } from './backend';
 import type { EngineCommand, EngineEvent } from '../protocol';
 import type { EngineFault } from '../engineFaults';
@@ -15,11 +15,19 @@ import { createTrainingRunner, type TrainingRunner } from './trainingRunner';
 import { IdbTokenizerCache } from './tokenizerCacheIdb';
 import { IdbDatasetStore } from './datasetStoreIdb';
 import { createDatasetImporter } from './datasetImport';
+import { openRunsStore } from './runsDb';
+import { RunsKeeper, type LiveContext, type RunsCommand } from './runsKeeper';
 
 /** Fitted tokenizers persist across page loads in IndexedDB. */
 const tokenizerCache = new IdbTokenizerCache();
 /** So do imported datasets. */
 const datasetStore = new IdbDatasetStore();
+
+/** And the runs table: records and checkpoints (runsDb.ts); without IndexedDB, runs live in memory. */
+const runsStore = openRunsStore();
+const runsKeeper = new RunsKeeper({ store: runsStore.store, problem: runsStore.problem, post });
+/** Shapes of the stored imported datasets, for checking imported runs' weights. */
+const storedShapes = new Map<string, ImageShape>();
 
 const SAMPLES_PER_CLASS = 4;
 const PROGRESS_INTERVAL_MS = 50;
@@ -27,6 +35,12 @@ const PROGRESS_INTERVAL_MS = 50;
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 function post(e: EngineEvent): void {
+  if (e.type === 'runExported') {
+    // Hand the bundle's buffer over instead of copying it (a view gets a buffer of its own first).
+    const whole = e.bytes.byteOffset === 0 && e.bytes.byteLength === e.bytes.buffer.byteLength ? e.bytes : e.bytes.slice();
+    scope.postMessage({ ...e, bytes: whole }, [whole.buffer]);
+    return;
+  }
   scope.postMessage(e);
 }
 
@@ -74,6 +88,7 @@ const ABANDON_TIMEOUT_MS = 5000;
 
 async function postDatasetList(): Promise<void> {
   const list = await datasetStore.list();
+  for (const d of list) storedShapes.set(d.id, { height: d.height, width: d.width, channels: d.channels });
   post({ type: 'datasets', list, storage: await datasetStore.storage(list) });
 }
 
@@ -108,7 +123,13 @@ function runnerPost(gen: number): (e: EngineEvent) => void {
 }
 
 function newRunner(loaded: LoadedDataset): TrainingRunner {
-  return createTrainingRunner(runnerPost(generation), loaded, tokenizerCache);
+  return createTrainingRunner(runnerPost(generation), loaded, { tokenizerCache, runs: runsKeeper, imageShapeOf: (id) => storedShapes.get(id) ?? null });
+}
+
+/** The step of run `id`'s stored checkpoint, null when it has none. */
+async function checkpointStepOf(id: string): Promise<number | null> {
+  const { list } = await runsKeeper.list(true);
+  return list.find((r) => r.id === id)?.checkpointStep ?? null;
 }
 
 function injectEngineFault(points: MetricsPoint[]): void {
@@ -156,9 +177,11 @@ async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
     return;
   }
   runner = newRunner(dataset);
-  const resumedFromStep = resumeId === null ? null : await runner.resumeAfterLoss(resumeId);
-  if (resumedFromStep === null) post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
+  const resumedFromStep = resumeId === null ? null : await checkpointStepOf(resumeId);
+  // Told first: the page clears the run's charts, which the resume sends again up to the checkpoint.
   post({ type: 'deviceLost', message: lostMessage, backend: sel.backend, resumedFromStep });
+  if (resumeId !== null && resumedFromStep !== null) await runner.handle({ type: 'resumeRun', id: resumeId });
+  else post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
 }
 
 async function loadDataset(id: DatasetId): Promise<void> {
@@ -198,6 +221,18 @@ async function removeDataset(id: DatasetId): Promise<void> {
   await postDatasetList();
 }
 
+/** Runs commands that need no training session go straight to the keeper while no dataset is loaded. */
+const noSession: LiveContext = {
+  checkpointLive: async () => null,
+  liveBusy: () => false,
+  imageShapeOf: (id) => builtinDatasetShape(id) ?? storedShapes.get(id) ?? null,
+};
+
+async function handleRunsCommand(cmd: RunsCommand): Promise<void> {
+  if (runner) return runner.handle(cmd);
+  await runsKeeper.handle(cmd, noSession);
+}
+
 async function forwardToRunner(cmd: EngineCommand): Promise<void> {
   await setup;
   if (!dataset || !runner) throw new Error(`cannot ${cmd.type}: no dataset loaded`);
@@ -227,6 +262,14 @@ function handle(cmd: EngineCommand): void {
       return;
     case 'removeDataset':
       removeDataset(cmd.dataset).catch((e) => reportError('removeDataset', e));
+      return;
+    case 'listRuns':
+    case 'renameRun':
+    case 'deleteRun':
+    case 'loadRunCurves':
+    case 'exportRun':
+    case 'importRun':
+      handleRunsCommand(cmd).catch((e) => reportError(cmd.type, e));
       return;
     default:
       forwardToRunner(cmd).catch((e) => reportError(cmd.type, e));

@@ -12,7 +12,7 @@ import { downloadFile } from './downloadFile';
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
-import { FLUSHES_PER_SECOND, keepUpToStep, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
+import { FLUSHES_PER_SECOND, clearMetrics, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
 import { hasSession, initialRun, useRunStore, type RunStoreState } from './runStore';
 import { cancelReplay, replayOnEvent } from './replayStore';
 import { listRuns, receiveCurves, receiveRuns, useRunsStore } from './runsStore';
@@ -162,7 +162,8 @@ function route(e: EngineEvent): void {
       flushRun();
       const atStep = useRunStore.getState().step;
       useEngineStore.setState({ deviceLoss: { message: e.message, backend: e.backend, resumedFromStep: e.resumedFromStep, atStep } });
-      if (e.resumedFromStep !== null) keepUpToStep(e.resumedFromStep);
+      // The resumed run sends its curves again, up to the checkpoint.
+      if (e.resumedFromStep !== null) clearMetrics(true);
       return;
     }
     case 'pong':

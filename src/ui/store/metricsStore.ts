@@ -100,17 +100,3 @@ export function clearMetrics(keepBaselines = false): void {
   useMetricsStore.setState((s) => ({ ...empty, baselines: keepBaselines ? s.baselines : null, flushes: s.flushes }));
 }
 
-/**
- * Forgets what came after `step` (a run that went on from its checkpoint at `step` reports those
- * steps again). The loss EMA continues from the last point kept.
- */
-export function keepUpToStep(step: number): void {
-  if (timer !== null) flush();
-  useMetricsStore.setState((s) => {
-    const loss = s.loss.filter((p) => p.step <= step);
-    const last = loss[loss.length - 1];
-    emaCount = loss.length;
-    emaRaw = last ? last.lossEma * (1 - EMA_DECAY ** emaCount) : 0;
-    return { loss, probes: s.probes.filter((p) => p.step <= step), flushes: s.flushes + 1 };
-  });
-}
