@@ -50,7 +50,14 @@ export function RunActions({ run, live }: { run: RunListEntry; live: boolean }) 
       <button type="button" className="small" disabled={exporting} onClick={() => exportRun(run.id)}>
         {exporting ? 'Exporting…' : 'Export run'}
       </button>{' '}
-      <button type="button" className="small" aria-label={`Delete ${run.name}`} disabled={live && busy} onClick={() => setConfirming(true)}>
+      <button
+        type="button"
+        className="small"
+        aria-label={`Delete ${run.name}`}
+        disabled={live && run.status !== 'done'}
+        title={live && run.status !== 'done' ? 'The run in progress: Reset or let it finish first' : undefined}
+        onClick={() => setConfirming(true)}
+      >
         Delete
       </button>
     </span>

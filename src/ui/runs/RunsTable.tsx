@@ -54,7 +54,7 @@ export function RunsTable() {
         </thead>
         <tbody>
           {list.map((r) => (
-            <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-status={r.status}>
+            <tr key={r.id} data-testid="run-row" data-run-id={r.id} data-status={r.status} data-checkpoint-step={r.checkpointStep ?? ''}>
               <td>
                 <input type="checkbox" aria-label={`Overlay ${r.name} on the charts`} checked={selected.includes(r.id)} onChange={(e) => setOverlay(r.id, e.target.checked)} />
               </td>

@@ -55,8 +55,13 @@ export function startTraining(): void {
   startRun(cfg, draftOrigin(cfg));
 }
 
-/** A stored run (interrupted, paused or imported) goes on from its checkpoint and becomes the live run. */
+/**
+ * A stored run (interrupted, paused or imported) goes on from its checkpoint and becomes the live
+ * run; the worker sends its curves so far first. Its dataset is loaded first when another one is
+ * (the worker runs the two commands in order).
+ */
 export function resumeStoredRun(entry: RunListEntry): void {
+  if (useEngineStore.getState().dataset.id !== entry.config.dataset) chooseDataset(entry.config.dataset);
   clearMetrics();
   useSnapshotStore.setState({ snapshot: null, inFlight: false });
   useRunStore.setState({ ...initialRun, runConfig: entry.config, state: 'fitting-tokenizer', step: entry.checkpointStep ?? entry.step, totalSteps: entry.totalSteps });

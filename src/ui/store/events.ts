@@ -15,7 +15,7 @@ import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
 import { FLUSHES_PER_SECOND, clearMetrics, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
 import { hasSession, initialRun, useRunStore, type RunStoreState } from './runStore';
 import { cancelReplay, replayOnEvent } from './replayStore';
-import { listRuns, receiveCurves, receiveRuns, useRunsStore } from './runsStore';
+import { receiveCurves, receiveRuns, useRunsStore } from './runsStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
@@ -40,11 +40,6 @@ function onEvent(e: EngineEvent): void {
   route(e);
   // After the stores: a replay that starts its next run must not be overwritten by this event.
   replayOnEvent(e);
-}
-
-/** A run's state changed (not a step tick): the runs table's numbers changed with it. */
-function refreshRunsOn(state: string, previous: string): void {
-  if (state !== previous && state !== 'fitting-tokenizer' && state !== 'probing') listRuns();
 }
 
 function route(e: EngineEvent): void {
@@ -91,7 +86,6 @@ function route(e: EngineEvent): void {
         return;
       }
       flushRun();
-      refreshRunsOn(e.state, useRunStore.getState().state);
       useRunStore.setState((s) => ({
         state: e.state,
         step: e.step,
