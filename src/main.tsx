@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { configFromSearchParams } from './ldae/config';
+import { applyPreset } from './ldae/presets';
 import { faultsFromSearchParams } from './engine/engineFaults';
 import { createEngineClient } from './engine/client/engineClient';
 import { parseThreadsParam } from './backends/wasmThreadPlan';
@@ -8,12 +9,16 @@ import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
 import { useTeachingStore } from './ui/store/teachingStore';
 import { pageParamsFrom } from './ui/teaching/pageParams';
+import { openedFromSharedLink, presetFromParams } from './ui/runs/shareLink';
 import { PHONE_QUERY, startingConfig } from './ui/teaching/smallScreen';
 import { TOUR_STEPS } from './ui/teaching/tourSteps';
 import './ui/styles.css';
 
 const params = new URLSearchParams(window.location.search);
-const { config, problems } = configFromSearchParams(params, startingConfig(window.matchMedia(PHONE_QUERY).matches));
+// ?preset= (Copy link) is applied first; the link's config keys then say the rest.
+const shared = presetFromParams(params);
+const starting = startingConfig(window.matchMedia(PHONE_QUERY).matches);
+const { config, problems } = configFromSearchParams(params, shared.preset ? applyPreset(starting, shared.preset) : starting);
 const page = pageParamsFrom(params, TOUR_STEPS.length);
 const { nan: fault, engine: engineFault, problem: faultProblem } = faultsFromSearchParams(params);
 // ?threads=N: wasm's thread count, a runtime setting of this page (not an experiment knob).
@@ -23,10 +28,12 @@ connectEngine(createEngineClient(), {
   config,
   backend: config.backend,
   dataset: config.dataset,
-  urlProblems: [...problems, ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
+  urlProblems: [...problems, ...(shared.problem ? [shared.problem] : []), ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
   fault,
   engineFault,
   threads: threads.threads,
+  fromSharedLink: openedFromSharedLink(params),
+  preset: shared.preset,
 });
 
 createRoot(document.getElementById('root')!).render(

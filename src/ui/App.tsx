@@ -10,6 +10,7 @@ import { ProbePanel } from './panels/ProbePanel';
 import { TokenizerPanel } from './panels/TokenizerPanel';
 import { TrainingPanel } from './panels/TrainingPanel';
 import { RunControls } from './RunControls';
+import { RunsPanel } from './runs/RunsPanel';
 import { StatusBar } from './StatusBar';
 import { useEngineStore } from './store/engineStore';
 import { Announcer } from './Announcer';
@@ -74,6 +75,7 @@ export function App({ initialTourStep = null }: { initialTourStep?: number | nul
         </SettingsDrawer>
         <main className="main-area">
           <ChartsArea />
+          <RunsPanel />
           <div className="visual-row">
             <DenoisingVisualizer />
             <TokenizerGallery />

@@ -5,7 +5,9 @@ import { restartWithNewSettings } from './store/actions';
 import { restartEngine } from './store/events';
 import { changedKeys, currentProblems, useConfigStore } from './store/configStore';
 import { useEngineStore } from './store/engineStore';
+import { useReplayStore } from './store/replayState';
 import { hasSession, useRunStore } from './store/runStore';
+import { dismissStoreProblem, useRunsStore } from './store/runsStore';
 
 export function Notices() {
   const urlProblems = useEngineStore((s) => s.urlProblems);
@@ -49,11 +51,29 @@ export function Notices() {
           ))}
         </div>
       )}
+      <RunStoreNotice />
       <CrashNotice />
       <DeviceLossNotice />
       <RollbackNotice />
       <RestartOffer />
     </>
+  );
+}
+
+/** IndexedDB unavailable (private mode) or full: the run goes on in memory, it is not stored. */
+function RunStoreNotice() {
+  const problem = useRunsStore((s) => (s.storeProblemDismissed ? null : s.storeProblem));
+  if (!problem) return null;
+  return (
+    <div role="alert" className="notice error-line" data-testid="run-store-problem">
+      <p>
+        Runs are not being stored: {problem}
+        {/in memory/i.test(problem) ? '' : ' The run keeps training in memory.'}
+      </p>
+      <button type="button" onClick={dismissStoreProblem}>
+        Dismiss
+      </button>
+    </div>
   );
 }
 
@@ -123,7 +143,8 @@ function RestartOffer() {
   const config = useConfigStore((s) => s.config);
   const runConfig = useRunStore((s) => s.runConfig);
   const live = useRunStore((s) => hasSession(s) && s.state !== 'done');
-  if (!live || !runConfig) return null;
+  const replaying = useReplayStore((s) => s.phase === 'running'); // its runs have their own presets, not the draft
+  if (!live || !runConfig || replaying) return null;
   const changed = changedKeys(config, runConfig).filter((k) => k !== 'backend');
   if (changed.length === 0) return null;
   const invalid = currentProblems(config).length > 0;

@@ -3,6 +3,7 @@
 // offers every control back; unknown hide names get a clear message.
 import { describe, expect, it } from 'vitest';
 import { datasetReady, openApp } from './harness';
+import { TOUR_STEPS } from '../../src/ui/teaching/tourSteps';
 import { useAppSuite } from './suite';
 
 const app = useAppSuite();
@@ -63,7 +64,7 @@ describe('classroom links', () => {
     await datasetReady(page);
     const problems = (await page.getByTestId('url-problems').textContent()) ?? '';
     expect(problems).toContain('hide: unknown control "noiseLevel" (ignored)');
-    expect(problems).toContain('tour must be a step number from 1 to 11, got "99"');
+    expect(problems).toContain(`tour must be a step number from 1 to ${TOUR_STEPS.length}, got "99"`);
     expect(await page.getByRole('slider', { name: 'Latent dimension' }).count()).toBe(0);
     expect(await page.getByTestId('classroom-banner').textContent()).toContain('hides one control: latentDim');
     expect(await page.locator('.driver-popover').count()).toBe(0);

@@ -4,6 +4,8 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { useMetricsStore } from '../store/metricsStore';
 import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
+import { OverlayLegend } from './OverlayLegend';
+import type { OverlaySeries } from './overlaySeries';
 import { PALETTE } from './palette';
 import { pct } from './series';
 
@@ -12,7 +14,18 @@ const FEATURE_CAPTIONS: Record<ProbeFeatureKind, string> = {
   'mean-of-blocks': 'mean of all blocks, each mean-pooled, BatchNorm (beyond the paper)',
 };
 
-export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features }: { xMax: number; probeEvery: number; features: ProbeFeatureKind }) {
+export const ProbeChart = memo(function ProbeChart({
+  xMax,
+  probeEvery,
+  features,
+  overlays,
+}: {
+  xMax: number;
+  probeEvery: number;
+  features: ProbeFeatureKind;
+  /** Overlaid runs: their linear-probe accuracy, one line each, instead of the live run's. */
+  overlays: OverlaySeries[];
+}) {
   const probes = useMetricsStore((s) => s.probes);
   const weights = probes[probes.length - 1]?.weights;
   const baselines = useMetricsStore((s) => s.baselines);
@@ -27,7 +40,7 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
       ]
     : [];
   return (
-    <figure className="chart" data-testid="probe-chart" data-points={probes.length}>
+    <figure className="chart" data-testid="probe-chart" data-points={probes.length} data-overlays={overlays.length}>
       <figcaption>
         <span className="chart-title">Probe accuracy (test)</span>
         <span className="muted" data-testid="probe-caption">
@@ -38,7 +51,20 @@ export const ProbeChart = memo(function ProbeChart({ xMax, probeEvery, features 
           Evaluate probes now
         </button>
       </figcaption>
-      {probes.length === 0 && baselines === null ? (
+      {overlays.length > 0 && <OverlayLegend series={overlays} testId="probe-overlay-legend" />}
+      {overlays.length > 0 ? (
+        <ResponsiveContainer width="100%" height={210}>
+          <LineChart margin={{ top: 6, right: 12, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e6e9ee" />
+            <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
+            <YAxis dataKey="linearTestAcc" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            {overlays.map((o) => (
+              <Line key={o.id} data={o.probes} type="linear" dataKey="linearTestAcc" name={`${o.name} linear probe`} stroke={o.colour} strokeDasharray={o.dash} strokeWidth={2} dot isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      ) : probes.length === 0 && baselines === null ? (
         <p className="chart-empty">
           {probeEvery > 0
             ? `The first probe evaluation runs at step ${probeEvery.toLocaleString('en-US')}, with the raw-pixel, random-init and latent baselines as reference lines.`

@@ -1,10 +1,14 @@
 // What the UI asks of the engine. Every command goes through here so that the stores stay
 // consistent with what was sent (a new run clears the old series, a snapshot is in flight, ...).
 import type { DatasetId, ExperimentConfig } from '../../ldae/config';
+import { matchingPreset } from '../../ldae/presets';
+import type { RunListEntry, RunOrigin } from '../../types/runs';
 import { currentProblems, useConfigStore } from './configStore';
 import { useEngineStore } from './engineStore';
 import { clearMetrics } from './metricsStore';
 import { hasSession, initialRun, useRunStore } from './runStore';
+import { replayActive } from './replayState';
+import { useRunsStore } from './runsStore';
 import { snapshotLevels, useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
@@ -30,13 +34,38 @@ export function canStart(cfg: ExperimentConfig): boolean {
   );
 }
 
-export function startTraining(): void {
-  const cfg = useConfigStore.getState().config;
-  if (!canStart(cfg)) return;
+/** How this page starts a run from the draft: its preset (or custom) and whether the page came from a shared link. */
+export function draftOrigin(cfg: ExperimentConfig): RunOrigin {
+  return { preset: matchingPreset(cfg) ?? 'custom', fromSharedLink: useRunsStore.getState().fromSharedLink };
+}
+
+/** Starts a run of `cfg` (not necessarily the draft: Replay the paper runs its own); false when it cannot start. */
+export function startRun(cfg: ExperimentConfig, origin: RunOrigin): boolean {
+  if (!canStart(cfg)) return false;
   clearMetrics();
   useSnapshotStore.setState({ snapshot: null, inFlight: false });
   useRunStore.setState({ ...initialRun, runConfig: cfg, state: 'fitting-tokenizer', totalSteps: cfg.steps, tokenizerProgress: { fraction: 0, reconMse: null } });
-  send({ type: 'start', config: cfg, fault: useEngineStore.getState().fault });
+  send({ type: 'start', config: cfg, fault: useEngineStore.getState().fault, origin });
+  return true;
+}
+
+export function startTraining(): void {
+  if (replayActive()) return; // Replay the paper owns the runs until it ends or is cancelled
+  const cfg = useConfigStore.getState().config;
+  startRun(cfg, draftOrigin(cfg));
+}
+
+/**
+ * A stored run (interrupted, paused or imported) goes on from its checkpoint and becomes the live
+ * run; the worker sends its curves so far first. Its dataset is loaded first when another one is
+ * (the worker runs the two commands in order).
+ */
+export function resumeStoredRun(entry: RunListEntry): void {
+  if (useEngineStore.getState().dataset.id !== entry.config.dataset) chooseDataset(entry.config.dataset);
+  clearMetrics();
+  useSnapshotStore.setState({ snapshot: null, inFlight: false });
+  useRunStore.setState({ ...initialRun, runConfig: entry.config, state: 'fitting-tokenizer', step: entry.checkpointStep ?? entry.step, totalSteps: entry.totalSteps });
+  send({ type: 'resumeRun', id: entry.id });
 }
 
 export const restartWithNewSettings = startTraining;

@@ -7,11 +7,15 @@ import type { EngineEvent } from '../../engine/protocol';
 import type { FaultInjection } from '../../ldae/nonFinite';
 import type { EngineFault } from '../../engine/engineFaults';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
+import type { PresetId } from '../../ldae/presets';
+import { downloadFile } from './downloadFile';
 import { useImportStore } from './importStore';
 import { syncConfigToUrl, useConfigStore } from './configStore';
 import { addError, addLog, emptyDataset, useEngineStore } from './engineStore';
 import { FLUSHES_PER_SECOND, clearMetrics, pushBaselines, pushMetrics, pushProbe } from './metricsStore';
 import { hasSession, initialRun, useRunStore, type RunStoreState } from './runStore';
+import { cancelReplay, replayOnEvent } from './replayStore';
+import { receiveCurves, receiveRuns, useRunsStore } from './runsStore';
 import { useSnapshotStore } from './snapshotStore';
 import { useTokenizerStore } from './tokenizerStore';
 
@@ -33,6 +37,12 @@ function throttledRun(patch: Partial<RunStoreState>): void {
 }
 
 function onEvent(e: EngineEvent): void {
+  route(e);
+  // After the stores: a replay that starts its next run must not be overwritten by this event.
+  replayOnEvent(e);
+}
+
+function route(e: EngineEvent): void {
   switch (e.type) {
     case 'ready':
       useEngineStore.setState({ backend: { backend: e.backend, adapter: e.adapter, requested: e.requested, fallbackReason: e.fallbackReason, wasmThreads: e.wasmThreads } });
@@ -123,6 +133,25 @@ function onEvent(e: EngineEvent): void {
       flushRun();
       useRunStore.setState({ rollback: { badStep: e.badStep, toStep: e.toStep, cause: e.cause, message: e.message }, step: e.toStep });
       return;
+    case 'runs':
+      receiveRuns(e.list, e.storage, e.liveRunId);
+      return;
+    case 'runCurves':
+      receiveCurves(e.curves);
+      return;
+    case 'runExported':
+      useRunsStore.setState({ exporting: null });
+      downloadFile(e.bytes, e.fileName);
+      return;
+    case 'runImported':
+      useRunsStore.setState({ importing: false, importError: null, lastImportedId: e.id });
+      return;
+    case 'runImportFailed':
+      useRunsStore.setState({ importing: false, importError: e.message });
+      return;
+    case 'runStoreProblem':
+      useRunsStore.setState({ storeProblem: e.message, storeProblemDismissed: false });
+      return;
     case 'deviceLost': {
       flushRun();
       const atStep = useRunStore.getState().step;
@@ -134,6 +163,8 @@ function onEvent(e: EngineEvent): void {
     case 'pong':
       return;
     case 'error':
+      if (e.where === 'exportRun') useRunsStore.setState({ exporting: null });
+      if (e.where === 'importRun') useRunsStore.setState({ importing: false, importError: e.message });
       addError(e.message, e.where, e.fatal);
       if (e.where === 'snapshot') useSnapshotStore.setState({ inFlight: false, wantAnother: false });
       if (e.where === 'previewTokenizer') previewSettled();
@@ -153,6 +184,10 @@ export interface EngineStart {
   /** ?fault=device-lost@K / crash@K: sent with the first init only. */
   engineFault?: EngineFault | null;
   threads?: number | null;
+  /** The page was opened from a shared link (its runs say so). */
+  fromSharedLink?: boolean;
+  /** ?preset=: shown as the chosen preset. */
+  preset?: PresetId | null;
 }
 
 let restartEngineFn: (() => void) | null = null;
@@ -164,7 +199,8 @@ export function restartEngine(): void {
 
 /** Wires a client into the stores and starts the engine. */
 export function connectEngine(client: EngineClient, start: EngineStart): void {
-  useConfigStore.setState({ config: start.config });
+  useConfigStore.setState({ config: start.config, chosenPreset: start.preset ?? null });
+  useRunsStore.setState({ fromSharedLink: start.fromSharedLink ?? false });
   useEngineStore.setState({ send: client.send, dataset: emptyDataset(start.dataset), urlProblems: start.urlProblems, fault: start.fault ?? null });
   client.subscribe(onEvent);
   client.onCrash((reason) => {
@@ -172,10 +208,12 @@ export function connectEngine(client: EngineClient, start: EngineStart): void {
     useEngineStore.setState({ crashed: reason });
     const run = useRunStore.getState();
     if (run.state !== 'idle') useRunStore.setState({ state: 'error' });
+    cancelReplay(); // its run died with the worker; the stored runs stay
   });
   const init = (engineFault: EngineFault | null) => {
     client.send({ type: 'init', backend: start.backend, dataset: useEngineStore.getState().dataset.id, threads: start.threads ?? null, engineFault });
     client.send({ type: 'listDatasets' });
+    client.send({ type: 'listRuns' });
   };
   restartEngineFn = () => {
     client.restart();

@@ -75,6 +75,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Rows are noise levels t, columns the clean image, its noised version, what the network sees, its prediction and the per-patch error. At high t the network must guess from what it has learned about images.',
   },
   {
+    target: '[data-tour="runs"]',
+    title: 'Compare runs, replay the paper',
+    text:
+      'Every run is kept in this browser with its settings and curves. Tick runs to overlay them on the charts, choose a reference to see what each changed, ' +
+      'and Replay the paper to run its seven rows one after another and set our numbers beside the paper’s. A run cut off by a reload can be resumed from its checkpoint.',
+  },
+  {
     target: '[data-tour="charts"]',
     title: 'What the probe measures',
     text:
