@@ -154,10 +154,14 @@ export class RunsKeeper {
     p.catch((e) => this.post({ type: 'error', message: `runs table: ${e instanceof Error ? e.message : String(e)}`, where: 'runs', fatal: false }));
   }
 
-  /** The live run ends (reset, new start, another dataset): its last state is written; it is no longer live. */
-  async endLive(): Promise<void> {
+  isLive(record: LiveRunRecord): boolean {
+    return this.live === record;
+  }
+
+  /** The live run ends (reset, new start, another dataset): its last state is written; it is no longer live. Nothing when `record` is not the live one. */
+  async endLive(record: LiveRunRecord): Promise<void> {
     const live = this.live;
-    if (!live) return;
+    if (!live || live !== record) return;
     this.cancelSave();
     for (const r of this.requests.splice(0)) r(null);
     await this.saveLive();
@@ -166,9 +170,10 @@ export class RunsKeeper {
     await this.postRuns();
   }
 
-  /** Every event the runner posts passes here, after the page got it. */
-  observe(e: EngineEvent): void {
-    const change = this.live?.observe(e) ?? null;
+  /** Every event the runner of `record` posts passes here, after the page got it (ignored once another run is live). */
+  observe(e: EngineEvent, record: LiveRunRecord): void {
+    if (this.live !== record) return;
+    const change = record.observe(e);
     if (change === 'state' || change === 'probe') this.inBackground(this.saveLive());
     else if (change === 'data') this.scheduleSave();
   }
