@@ -60,13 +60,7 @@ export interface RunnerOptions {
   imageShapeOf?: (dataset: string) => ImageShape | null;
 }
 
-/** A TokenizerCache as the third argument is the older form of `{ tokenizerCache }`. */
-export function createTrainingRunner(
-  pagePost: (e: EngineEvent) => void,
-  dataset: LoadedDataset,
-  options: RunnerOptions | TokenizerCache = {},
-): TrainingRunner {
-  const opts: RunnerOptions = 'get' in options && typeof options.get === 'function' ? { tokenizerCache: options as TokenizerCache } : (options as RunnerOptions);
+export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset: LoadedDataset, opts: RunnerOptions = {}): TrainingRunner {
   const tokenizerCache = opts.tokenizerCache ?? new MemoryTokenizerCache();
   const runs = opts.runs ?? null;
   /** The page hears every event first; then the runs keeper records it. */
@@ -136,14 +130,15 @@ export function createTrainingRunner(
     checkConfig(cfg);
     await stopLoop();
     await disposeRun();
+    const preset = origin?.preset ?? matchingPreset(cfg) ?? 'custom';
     myLive = LiveRunRecord.fresh(newRunId(), {
-        name: origin?.name ?? defaultRunName(origin?.preset ?? matchingPreset(cfg) ?? 'custom', cfg),
-        preset: origin?.preset ?? matchingPreset(cfg) ?? 'custom',
-        config: cfg,
-        trainImages: dataset.train.count,
-        backend: tf.getBackend(),
-        fromSharedLink: origin?.fromSharedLink ?? false,
-      });
+      name: origin?.name ?? defaultRunName(preset, cfg),
+      preset,
+      config: cfg,
+      trainImages: dataset.train.count,
+      backend: tf.getBackend(),
+      fromSharedLink: origin?.fromSharedLink ?? false,
+    });
     runs?.beginLive(myLive);
     post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
     const session = await openSession(cfg, { fault, train: images() });
