@@ -12,7 +12,7 @@ import { LiveRunRecord, listEntry } from './liveRunRecord';
 import { CheckpointClock, CHECKPOINT_INTERVAL_MS, checkpointBytes, readCheckpoint, recordForCheckpoint, storeCheckpoint, withRecord, type WrittenCheckpoint } from './runCheckpoint';
 import { checkedImport } from './runBundleImport';
 import { webRunLocks, type RunLocks } from './runLocks';
-import { isQuotaExceeded, storeProblemMessage, type CheckpointInfo, type RunsStore, type StoredRun, type StoredRunWithCheckpoint } from './runsDb';
+import { isQuotaExceeded, recordBytes, storeProblemMessage, type CheckpointInfo, type RunsStore, type StoredRun, type StoredRunWithCheckpoint } from './runsDb';
 
 /** At most one throttled record write (and `runs` event) per this many ms while a run trains. */
 export const RECORD_WRITE_INTERVAL_MS = 3000;
@@ -200,7 +200,7 @@ export class RunsKeeper {
     this.lastSave = performance.now();
     const stored = live.stored();
     if (this.liveStored) await this.write((s) => s.putRun(stored));
-    this.rows?.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: JSON.stringify(stored).length });
+    this.rows?.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: recordBytes(stored) });
     await this.postRuns();
   }
 
@@ -272,7 +272,7 @@ export class RunsKeeper {
     const live = this.live;
     if (live) {
       const stored = live.stored();
-      rows.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: JSON.stringify(stored).length });
+      rows.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: recordBytes(stored) });
     }
     this.rows = rows;
     return rows;
