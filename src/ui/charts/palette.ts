@@ -10,3 +10,6 @@ export const PALETTE = {
   black: '#000000',
   grey: '#666666',
 } as const;
+
+/** Tooltip text in near-black: several palette colours are too light for text on white (axe: contrast). */
+export const TOOLTIP_ITEM_STYLE = { color: '#1f1f1f' } as const;
