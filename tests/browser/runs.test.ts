@@ -189,6 +189,12 @@ describe('Runs panel (headless Chromium, wasm, micro model)', () => {
     expect(cells.map((c) => c[5])).toEqual(['–', '+6.1', '-2.7', '+1.2', '+0.0', '+0.3', '+0.6']);
     expect(cells[0][3]).toBe('–');
     for (const c of cells.slice(1)) expect(c[3]).toMatch(/^[+-]\d+\.\d$/);
+    // Seven stored runs named after their row, all overlaid on the charts.
+    await expect.poll(() => runRows(page).count(), { timeout: 15_000 }).toBe(7);
+    expect((await rowNames(page)).sort()).toEqual(['dit-baseline', 'linear-gamma', 'predict-z0', 'no-input-scaling', 'pixel-input', 'pixel-output', 'ldae'].map((p, i) => `Replay ${i + 1}/7: ${p}`).sort());
+    await expect.poll(() => page.getByTestId('loss-chart').getAttribute('data-overlays'), { timeout: 15_000 }).toBe('7');
+    await expect.poll(() => page.getByTestId('probe-chart').getAttribute('data-overlays')).toBe('7');
+    expect(await page.getByTestId('loss-overlay-legend').locator('li').count()).toBe(7);
     // The draft is untouched: Start training runs the page's own settings again.
     expect(new URL(page.url()).searchParams.get('steps')).toBe('50');
     expect(await page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(false);
@@ -236,6 +242,14 @@ describe('Runs panel (headless Chromium, wasm, micro model)', () => {
     expect(await opened.page.getByRole('combobox', { name: 'Preset' }).inputValue()).toBe('predict-z0');
     expect(await opened.page.getByRole('combobox', { name: 'Prediction target' }).inputValue()).toBe('z0');
     expect(await opened.page.getByRole('textbox', { name: 'Steps', exact: true }).inputValue()).toBe('7');
+    // A run started there says it came from a shared link; one from the first page does not.
+    await trainToEnd(opened.page);
+    await expect.poll(() => runRows(opened.page).count(), { timeout: 15_000 }).toBe(1);
+    expect(await runRows(opened.page).getByTestId('run-source').textContent()).toBe('from shared link');
+    expect(await runRows(opened.page).getByTestId('run-preset').textContent()).toBe('predict-z0');
+    // The first page was not opened from a link: its run says so.
+    await trainToEnd(page);
+    await expect.poll(() => page.getByTestId('run-source').allTextContents(), { timeout: 15_000 }).toContain('this page');
     expect(errors.concat(opened.errors)).toEqual([]);
     await context.close();
   }, 180_000);

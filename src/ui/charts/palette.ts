@@ -10,3 +10,6 @@ export const PALETTE = {
   black: '#000000',
   grey: '#666666',
 } as const;
+
+/** Tooltip rows in dark text: the series colours are too light for text on white (axe colour-contrast); each row names its series. */
+export const TOOLTIP_ITEM = { color: '#1f2328' } as const;
