@@ -1,6 +1,7 @@
 // The runs table in Chromium, at the worker: the built engine worker in a page, the real
 // IndexedDB. A run checkpoints while it trains (15 s clock); a reload kills the page mid-run; the
-// new worker lists it as interrupted at its checkpoint step, resumeRun continues from there; the
+// new worker lists it as interrupted at its checkpoint step (while it trained, another tab saw it
+// running and could not resume it), resumeRun continues from there; the
 // run exports as a bundle, which imports back as a second run; a bad file is refused.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +43,8 @@ const lastRuns = async (page: Page) => (await events(page)).filter((e): e is Run
 
 describe('runs table in Chromium (worker, IndexedDB)', () => {
   it('checkpoints while training, lists the run as interrupted after a reload, resumes from the checkpoint, exports and imports it', async () => {
-    const page = await app.browser.newPage();
+    const context = await app.browser.newContext();
+    const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await engineIn(page);
@@ -55,6 +57,17 @@ describe('runs table in Chromium (worker, IndexedDB)', () => {
     expect(k % cfg.metricsEvery).toBe(0);
     await waitEvent(page, `e.type === 'metrics' && e.points.some((p) => p.step > ${k})`);
     expect((await events(page)).filter((e) => e.type === 'error')).toEqual([]);
+
+    // A second tab sees the run training (its Web Lock is held) and does not take it over.
+    const other = await context.newPage();
+    await engineIn(other);
+    await send(other, { type: 'listRuns' });
+    await waitEvent(other, "e.type === 'runs'");
+    expect((await lastRuns(other)).list.find((r) => r.id === id)).toMatchObject({ status: 'running' });
+    await send(other, { type: 'resumeRun', id });
+    await waitEvent(other, "e.type === 'error'");
+    expect((await events(other)).find((e) => e.type === 'error')).toMatchObject({ where: 'resumeRun', message: expect.stringMatching(/is training in another tab/) });
+    await other.close();
 
     await page.reload(); // the page and its worker go away mid-run
     await engineIn(page);
@@ -97,6 +110,6 @@ describe('runs table in Chromium (worker, IndexedDB)', () => {
     expect((await lastRuns(page)).list.find((r) => r.id === importedId)).toMatchObject({ name: 'reload me', imported: true, status: 'paused', checkpointStep: step });
     expect(after.filter((e) => e.type === 'error' || e.type === 'runStoreProblem')).toEqual([]);
     expect(pageErrors).toEqual([]);
-    await page.close();
+    await context.close();
   }, 300_000);
 });

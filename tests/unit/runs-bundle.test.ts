@@ -3,6 +3,7 @@
 // bundle becomes a stored run (imported, paused at its step) that resumes to the same losses, and
 // every bad file (not a zip, unknown or newer format, invalid config, wrong shapes, too big) is
 // one runImportFailed sentence with nothing stored changed.
+import * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/protocol';
@@ -14,6 +15,8 @@ import { fashionSlice, isState, recorder } from './runnerHelpers';
 import { hasRuns, keeperOn, lastRuns, lossesAfter, microCfg, newDbName, openStore, waitFor } from './runsHelpers';
 
 let data: LoadedDataset;
+/** The exported run's config trained straight to 40 steps on the same 512 images (set by the import test). */
+let straight40: number[][] = [];
 let paused: { bytes: Uint8Array; fileName: string; id: string };
 
 type Exported = Extract<EngineEvent, { type: 'runExported' }>;
@@ -108,9 +111,26 @@ describe('export and import runs', () => {
     await r2.handle({ type: 'start', config: microCfg });
     await d2;
     expect(lossesAfter(events, 20)).toEqual(lossesAfter(straight.events, 20));
+    straight40 = lossesAfter(straight.events, 0);
     await runner.dispose();
     await r2.dispose();
   }, 180_000);
+
+  it('a bundle trained on the first 512 images resumes on a larger dataset on those 512, bit-identical, and leaks nothing', async () => {
+    expect(straight40, 'run with the import test before it').toHaveLength(8);
+    const bigger = await fashionSlice(1024, 64);
+    const tensors0 = tf.memory().numTensors;
+    const { events, post, next } = recorder();
+    const runner = createTrainingRunner(post, bigger, { runs: keeperOn(openStore(newDbName()), post) });
+    await runner.handle({ type: 'importRun', file: file(paused.bytes, paused.fileName) });
+    const id = (events.find((e) => e.type === 'runImported') as Extract<EngineEvent, { type: 'runImported' }>).id;
+    const done = next(isState('done'));
+    await runner.handle({ type: 'resumeRun', id });
+    await done;
+    await runner.dispose();
+    expect(lossesAfter(events, 20)).toEqual(straight40.filter(([s]) => s > 20));
+    expect(tf.memory().numTensors).toBe(tensors0);
+  }, 120_000);
 
   it('refuses bad bundles with one sentence each and changes nothing stored', async () => {
     const db = newDbName();
@@ -119,6 +139,7 @@ describe('export and import runs', () => {
     await runner.handle({ type: 'importRun', file: file(paused.bytes) });
     const before = await openStore(db).listRuns();
     expect(before).toHaveLength(1);
+    const tensors0 = tf.memory().numTensors;
     const huge = { name: 'huge.zip', size: 2 ** 31, arrayBuffer: () => Promise.reject(new Error('must not be read')) } as unknown as File;
     const cases: [File, RegExp][] = [
       [file(strToU8('not a zip at all'), 'garbage.zip'), /^garbage\.zip: not a run bundle: not a readable zip file/],
@@ -136,6 +157,7 @@ describe('export and import runs', () => {
       expect(failures(events).at(-1)!.split(/\. [A-Z]/)).toHaveLength(1);
     }
     expect(events.filter((e) => e.type === 'runImported')).toHaveLength(1);
+    expect(tf.memory().numTensors).toBe(tensors0); // the model built to check shapes is gone
     expect(await openStore(db).listRuns()).toEqual(before);
     await expect(runner.handle({ type: 'exportRun', id: 'run-unknown' })).rejects.toThrow(/run run-unknown is not stored in this browser/);
     await runner.dispose();

@@ -95,6 +95,35 @@ describe('resume after reload', () => {
     expect(before).toMatchObject({ id, status: 'interrupted', checkpointStep: 15 });
     expect(lossesAfter(resumed, 15)).toEqual(straight.filter(([s]) => s > 15));
   }, 180_000);
+
+  it('a new runner on the same keeper takes the live run over from its checkpoint (device-loss recovery); the old one lets go of it', async () => {
+    const db = newDbName();
+    const old = recorder();
+    const keeper = keeperOn(openStore(db), (e) => (fresh ? fresh.post(e) : old.post(e)));
+    let fresh: ReturnType<typeof recorder> | null = null;
+    const r1 = createTrainingRunner(old.post, data, { runs: keeper });
+    await r1.handle({ type: 'start', config: microCfg });
+    const paused = old.next(isState('paused'));
+    await r1.handle({ type: 'pause' });
+    await paused;
+    const id = r1.liveRunId()!;
+    const at = (await r1.checkpointLiveRun())!.step;
+    expect(keeper.liveRunId).toBe(id);
+
+    fresh = recorder();
+    const r2 = createTrainingRunner(fresh.post, data, { runs: keeper });
+    const done = fresh.next(isState('done'));
+    await r2.handle({ type: 'resumeRun', id });
+    expect(r1.liveRunId()).toBeNull();
+    expect(r2.liveRunId()).toBe(id);
+    await r1.dispose(); // the old runner goes after the new one took over: the run stays live
+    expect(keeper.liveRunId).toBe(id);
+    await done;
+    await waitFor(hasRuns(fresh.events, (l) => l.find((r) => r.id === id)?.status === 'done'), 'the run listed as done');
+    expect(lossesAfter(fresh.events, at)[0][0]).toBe(at + microCfg.metricsEvery);
+    await r2.dispose();
+    expect(keeper.liveRunId).toBeNull();
+  }, 120_000);
 });
 
 /** The store, with every write a no-op once `frozen()` (the page is gone). */

@@ -5,6 +5,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/protocol';
 import { createTrainingRunner } from '../../src/engine/worker/trainingRunner';
+import { LiveRunRecord } from '../../src/engine/worker/liveRunRecord';
+import { noRunLocks, type RunLocks } from '../../src/engine/worker/runLocks';
+import { RunsKeeper } from '../../src/engine/worker/runsKeeper';
 import { matchingPreset } from '../../src/ldae/presets';
 import { setupNodeBackend } from '../../src/node/backend';
 import type { LoadedDataset } from '../../src/types/data';
@@ -83,6 +86,25 @@ describe('runs table', () => {
     await runner.handle({ type: 'stop' });
     await runner.dispose();
   }, 120_000);
+
+  it('a run another tab trains (its Web Lock is held elsewhere) is listed as running and is neither resumed nor deleted here', async () => {
+    const db = newDbName();
+    const record = LiveRunRecord.fresh('run-other-tab', { name: 'other tab', preset: 'ldae', config: microCfg, trainImages: 512, backend: 'wasm', fromSharedLink: false });
+    await openStore(db).putRun(record.stored());
+    const elsewhere: RunLocks = { hold() {}, release() {}, heldElsewhere: async () => new Set(['run-other-tab']) };
+    const { events, post } = recorder();
+    const runner = createTrainingRunner(post, data, { runs: new RunsKeeper({ store: openStore(db), post, locks: elsewhere }) });
+    await runner.handle({ type: 'listRuns' });
+    expect(lastRuns(events).list).toEqual([expect.objectContaining({ id: 'run-other-tab', status: 'running' })]);
+    await expect(runner.handle({ type: 'resumeRun', id: 'run-other-tab' })).rejects.toThrow(/run "other tab" is training in another tab: resume it there or close that tab first/);
+    await expect(runner.handle({ type: 'deleteRun', id: 'run-other-tab' })).rejects.toThrow(/is training in another tab: delete it there/);
+    expect(await openStore(db).getRun('run-other-tab')).not.toBeNull();
+    // Once that tab is gone (its lock released), the run is interrupted here.
+    const later = recorder();
+    await new RunsKeeper({ store: openStore(db), post: later.post, locks: noRunLocks }).handle({ type: 'listRuns' }, noLive);
+    expect(lastRuns(later.events).list[0]).toMatchObject({ id: 'run-other-tab', status: 'interrupted' });
+    await runner.dispose();
+  });
 });
 
 const noLive = { checkpointLive: async () => null, liveBusy: () => false, imageShapeOf: () => null };

@@ -119,8 +119,11 @@ function runtimeName(): string {
   return typeof navigator !== 'undefined' && navigator.userAgent ? navigator.userAgent : 'unknown';
 }
 
-/** A runs-table row; a 'running' run that is not `liveRunId` was left by a page that went away. */
-export function listEntry(run: StoredRun, checkpoint: CheckpointInfo | null, bytes: number, liveRunId: string | null): RunListEntry {
+/**
+ * A runs-table row; a 'running' run that is neither `liveRunId` nor trained by another tab
+ * (`elsewhere`) was left by a page that went away: 'interrupted'.
+ */
+export function listEntry(run: StoredRun, checkpoint: CheckpointInfo | null, bytes: number, liveRunId: string | null, elsewhere: ReadonlySet<string> = new Set()): RunListEntry {
   const r = run.record;
   const lastProbe = r.probes.at(-1) ?? null;
   return {
@@ -128,7 +131,7 @@ export function listEntry(run: StoredRun, checkpoint: CheckpointInfo | null, byt
     name: r.name,
     preset: r.preset,
     config: r.config,
-    status: run.status === 'running' && run.id !== liveRunId ? 'interrupted' : run.status,
+    status: run.status === 'running' && run.id !== liveRunId && !elsewhere.has(run.id) ? 'interrupted' : run.status,
     step: r.step,
     totalSteps: r.config.steps,
     checkpointStep: checkpoint?.step ?? null,

@@ -49,7 +49,15 @@ const RUN = 'run:';
 const CKPT = 'ckpt:';
 const CHUNK = 'chunk:';
 const chunkKey = (id: string, n: number) => `${CHUNK}${id}:${n}`;
-const recordBytes = (run: StoredRun) => JSON.stringify(run).length;
+/**
+ * About the bytes a record takes (its JSON): the curves from their first point, the rest exactly,
+ * so a long run's row is not serialised whole every few seconds.
+ */
+export function recordBytes(run: StoredRun): number {
+  const { metrics, probes } = run.record;
+  const per = (xs: unknown[]) => (xs.length === 0 ? 0 : xs.length * (JSON.stringify(xs[0]).length + 1));
+  return JSON.stringify({ ...run, record: { ...run.record, metrics: [], probes: [] } }).length + per(metrics) + per(probes);
+}
 
 export class IdbRunsStore implements RunsStore {
   private readonly store: UseStore;

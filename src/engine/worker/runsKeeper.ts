@@ -11,7 +11,8 @@ import type { EngineCommand, EngineEvent } from '../protocol';
 import { LiveRunRecord, listEntry } from './liveRunRecord';
 import { CheckpointClock, CHECKPOINT_INTERVAL_MS, checkpointBytes, readCheckpoint, recordForCheckpoint, storeCheckpoint, withRecord, type WrittenCheckpoint } from './runCheckpoint';
 import { checkedImport } from './runBundleImport';
-import { isQuotaExceeded, storeProblemMessage, type CheckpointInfo, type RunsStore, type StoredRun, type StoredRunWithCheckpoint } from './runsDb';
+import { webRunLocks, type RunLocks } from './runLocks';
+import { isQuotaExceeded, recordBytes, storeProblemMessage, type CheckpointInfo, type RunsStore, type StoredRun, type StoredRunWithCheckpoint } from './runsDb';
 
 /** At most one throttled record write (and `runs` event) per this many ms while a run trains. */
 export const RECORD_WRITE_INTERVAL_MS = 3000;
@@ -35,6 +36,8 @@ export interface RunsKeeperOptions {
   post: (e: EngineEvent) => void;
   recordWriteIntervalMs?: number;
   checkpointIntervalMs?: number;
+  /** Which runs other tabs train (default: Web Locks where the browser has them). */
+  locks?: RunLocks;
 }
 
 /** One stored run, its curves reduced to the last point: enough for its row. */
@@ -50,6 +53,7 @@ const slim = (run: StoredRun): StoredRun => ({ ...run, record: { ...run.record, 
 export class RunsKeeper {
   private store: RunsStore | null;
   private readonly post: (e: EngineEvent) => void;
+  private readonly locks: RunLocks;
   private live: LiveRunRecord | null = null;
   /** False once a write of the live run failed for lack of storage: it stays in memory. */
   private liveStored = true;
@@ -76,6 +80,7 @@ export class RunsKeeper {
   constructor(o: RunsKeeperOptions) {
     this.store = o.store;
     this.post = o.post;
+    this.locks = o.locks ?? webRunLocks();
     this.writeInterval = o.recordWriteIntervalMs ?? RECORD_WRITE_INTERVAL_MS;
     this.checkpointInterval = o.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS;
     this.clock = new CheckpointClock(this.checkpointInterval);
@@ -133,30 +138,43 @@ export class RunsKeeper {
   /** `record` becomes the live run (a new one, or a stored one resumed) and is written at once. */
   beginLive(record: LiveRunRecord, checkpoint: CheckpointInfo | null = null): void {
     this.cancelSave();
+    if (this.live) this.locks.release(this.live.id);
     this.live = record;
+    this.locks.hold(record.id);
     this.liveStored = true;
     this.memoryOnly.delete(record.id);
     this.liveCheckpoint = checkpoint;
     this.clock = new CheckpointClock(this.checkpointInterval);
     this.reportPendingProblem();
-    void this.saveLive();
+    this.inBackground(this.saveLive());
   }
 
-  /** The live run ends (reset, new start, another dataset): its last state is written; it is no longer live. */
-  async endLive(): Promise<void> {
+  /** Work nobody awaits: a failure is an error event, never an unhandled rejection. */
+  private inBackground(p: Promise<void>): void {
+    p.catch((e) => this.post({ type: 'error', message: `runs table: ${e instanceof Error ? e.message : String(e)}`, where: 'runs', fatal: false }));
+  }
+
+  isLive(record: LiveRunRecord): boolean {
+    return this.live === record;
+  }
+
+  /** The live run ends (reset, new start, another dataset): its last state is written; it is no longer live. Nothing when `record` is not the live one. */
+  async endLive(record: LiveRunRecord): Promise<void> {
     const live = this.live;
-    if (!live) return;
+    if (!live || live !== record) return;
     this.cancelSave();
     for (const r of this.requests.splice(0)) r(null);
     await this.saveLive();
     if (this.live === live) this.live = null;
+    this.locks.release(live.id);
     await this.postRuns();
   }
 
-  /** Every event the runner posts passes here, after the page got it. */
-  observe(e: EngineEvent): void {
-    const change = this.live?.observe(e) ?? null;
-    if (change === 'state' || change === 'probe') void this.saveLive();
+  /** Every event the runner of `record` posts passes here, after the page got it (ignored once another run is live). */
+  observe(e: EngineEvent, record: LiveRunRecord): void {
+    if (this.live !== record) return;
+    const change = record.observe(e);
+    if (change === 'state' || change === 'probe') this.inBackground(this.saveLive());
     else if (change === 'data') this.scheduleSave();
   }
 
@@ -170,7 +188,7 @@ export class RunsKeeper {
     const wait = Math.max(0, this.lastSave + this.writeInterval - performance.now());
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
-      void this.saveLive();
+      this.inBackground(this.saveLive());
     }, wait);
   }
 
@@ -182,7 +200,7 @@ export class RunsKeeper {
     this.lastSave = performance.now();
     const stored = live.stored();
     if (this.liveStored) await this.write((s) => s.putRun(stored));
-    this.rows?.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: JSON.stringify(stored).length });
+    this.rows?.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: recordBytes(stored) });
     await this.postRuns();
   }
 
@@ -254,7 +272,7 @@ export class RunsKeeper {
     const live = this.live;
     if (live) {
       const stored = live.stored();
-      rows.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: JSON.stringify(stored).length });
+      rows.set(live.id, { run: slim(stored), checkpoint: this.liveCheckpoint, recordBytes: recordBytes(stored) });
     }
     this.rows = rows;
     return rows;
@@ -263,7 +281,8 @@ export class RunsKeeper {
   async list(fresh = false): Promise<{ list: RunListEntry[]; storage: RunsStorage }> {
     const rows = [...(await this.loadRows(fresh)).values()];
     const stored = (r: Row) => (this.memoryOnly.has(r.run.id) ? 0 : r.recordBytes + (r.checkpoint?.bytes ?? 0));
-    const list = rows.map((r) => listEntry(r.run, r.checkpoint, stored(r), this.liveRunId)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const elsewhere = await this.locks.heldElsewhere();
+    const list = rows.map((r) => listEntry(r.run, r.checkpoint, stored(r), this.liveRunId, elsewhere)).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
     const usedBytes = list.reduce((a, e) => a + e.bytes, 0);
     const storage = this.store ? await this.store.storage(usedBytes) : { usedBytes, quotaBytes: null };
     return { list, storage };
@@ -292,10 +311,15 @@ export class RunsKeeper {
   /** The run and its checkpoint as a bundle, for resumeRun and device-loss recovery. */
   async loadForResume(id: string) {
     const run = await this.getRun(id);
+    await this.refuseIfElsewhere(run, 'resume it there or close that tab first');
     const found = this.store ? await readCheckpoint(this.store, id) : null;
     if (!found) throw new Error(`run "${run.record.name}" has no stored checkpoint to resume from`);
     const bundle = { ...found.bundle, record: recordForCheckpoint(run.record, found.bundle) };
     return { run, bundle, bytes: found.bytes, info: (await this.loadRows()).get(id)?.checkpoint ?? null };
+  }
+
+  private async refuseIfElsewhere(run: StoredRun, what: string): Promise<void> {
+    if (run.id !== this.live?.id && (await this.locks.heldElsewhere()).has(run.id)) throw new Error(`run "${run.record.name}" is training in another tab: ${what}`);
   }
 
   async handle(cmd: RunsCommand, ctx: LiveContext): Promise<void> {
@@ -335,7 +359,10 @@ export class RunsKeeper {
     if (this.live?.id === id) {
       if (ctx.liveBusy()) throw new Error(`run "${this.live.record.name}" is the live run: stop or reset it before deleting it`);
       this.cancelSave();
+      this.locks.release(id);
       this.live = null;
+    } else {
+      await this.refuseIfElsewhere(await this.getRun(id), 'delete it there or close that tab first');
     }
     await this.writes;
     if (this.store) {
@@ -364,7 +391,8 @@ export class RunsKeeper {
     const run = await this.getRun(id);
     const written = this.live?.id === id ? await ctx.checkpointLive() : null;
     if (written) {
-      bytes = written.bytes;
+      // A copy: the page gets the buffer transferred, and another export may wait on the same checkpoint.
+      bytes = written.bytes.slice();
       step = written.step;
     } else {
       const found = this.store ? await readCheckpoint(this.store, id) : null;

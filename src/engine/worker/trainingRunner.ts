@@ -60,20 +60,18 @@ export interface RunnerOptions {
   imageShapeOf?: (dataset: string) => ImageShape | null;
 }
 
-/** A TokenizerCache as the third argument is the older form of `{ tokenizerCache }`. */
-export function createTrainingRunner(
-  pagePost: (e: EngineEvent) => void,
-  dataset: LoadedDataset,
-  options: RunnerOptions | TokenizerCache = {},
-): TrainingRunner {
-  const opts: RunnerOptions = 'get' in options && typeof options.get === 'function' ? { tokenizerCache: options as TokenizerCache } : (options as RunnerOptions);
+export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset: LoadedDataset, opts: RunnerOptions = {}): TrainingRunner {
   const tokenizerCache = opts.tokenizerCache ?? new MemoryTokenizerCache();
   const runs = opts.runs ?? null;
   /** The page hears every event first; then the runs keeper records it. */
   const post = (e: EngineEvent) => {
     pagePost(e);
-    runs?.observe(e);
+    if (myLive) runs?.observe(e, myLive);
   };
+  /** The record of the run this runner began or resumed (another runner may have made another live since). */
+  let myLive: LiveRunRecord | null = null;
+  /** The keeper, while this runner's run is its live run. */
+  const keeperOfMine = (): RunsKeeper | null => (runs && myLive && runs.isLive(myLive) ? runs : null);
   let trainImages: tf.Tensor4D | null = null;
   let heldOut: tf.Tensor4D | null = null;
   let run: Run | null = null;
@@ -124,23 +122,24 @@ export function createTrainingRunner(
     run?.session.dispose();
     run?.ownTrain?.dispose();
     run = null;
-    await runs?.endLive();
+    if (myLive) await runs?.endLive(myLive);
+    myLive = null;
   }
 
   async function start(cfg: ExperimentConfig, fault: FaultInjection | null, origin: RunOrigin | null): Promise<void> {
     checkConfig(cfg);
     await stopLoop();
     await disposeRun();
-    runs?.beginLive(
-      LiveRunRecord.fresh(newRunId(), {
-        name: origin?.name ?? defaultRunName(origin?.preset ?? matchingPreset(cfg) ?? 'custom', cfg),
-        preset: origin?.preset ?? matchingPreset(cfg) ?? 'custom',
-        config: cfg,
-        trainImages: dataset.train.count,
-        backend: tf.getBackend(),
-        fromSharedLink: origin?.fromSharedLink ?? false,
-      }),
-    );
+    const preset = origin?.preset ?? matchingPreset(cfg) ?? 'custom';
+    myLive = LiveRunRecord.fresh(newRunId(), {
+      name: origin?.name ?? defaultRunName(preset, cfg),
+      preset,
+      config: cfg,
+      trainImages: dataset.train.count,
+      backend: tf.getBackend(),
+      fromSharedLink: origin?.fromSharedLink ?? false,
+    });
+    runs?.beginLive(myLive);
     post({ type: 'state', state: 'fitting-tokenizer', step: 0, totalSteps: cfg.steps });
     const session = await openSession(cfg, { fault, train: images() });
     run = { session, state: 'paused', pauseRequested: false, stopRequested: false, cancelProbe: false, ownTrain: null };
@@ -184,7 +183,8 @@ export function createTrainingRunner(
     await disposeRun();
     const record = { ...bundle.record, metrics: [...bundle.record.metrics], probes: [...bundle.record.probes], name, fromSharedLink: stored.record.fromSharedLink, environment: { ...bundle.record.environment, backend: tf.getBackend() } };
     if (!record.fromSharedLink) delete record.fromSharedLink;
-    keeper.beginLive(new LiveRunRecord(id, record, 'running', stored.imported), info);
+    myLive = new LiveRunRecord(id, record, 'running', stored.imported);
+    keeper.beginLive(myLive, info);
     post({ type: 'state', state: 'fitting-tokenizer', step: bundle.position.step, totalSteps: cfg.steps });
     const ownTrain = count < dataset.train.count ? splitImages(dataset.train, dataset.meta, count) : null;
     let session: TrainingSession;
@@ -206,12 +206,13 @@ export function createTrainingRunner(
 
   /** A checkpoint of the live run: at the next window boundary while training, else now. */
   function checkpointLive(): Promise<WrittenCheckpoint | null> {
-    if (!runs || !run) return Promise.resolve(null);
+    const keeper = keeperOfMine();
+    if (!keeper || !run) return Promise.resolve(null);
     const r = run;
-    if (loop) return runs.nextCheckpoint();
+    if (loop) return keeper.nextCheckpoint();
     let written: WrittenCheckpoint | null = null;
     return exclusive(async () => {
-      if (run === r) written = await runs.writeLiveCheckpoint(r.session);
+      if (run === r && keeperOfMine()) written = await keeper.writeLiveCheckpoint(r.session);
     }).then(() => written);
   }
 
@@ -229,10 +230,10 @@ export function createTrainingRunner(
       try {
         final = await trainLoop(r, untilStep);
         // On pause, at the end and after a rollback: the run can go on from here after a reload.
-        if (runs && run === r) await runs.checkpointAtRest(r.session);
+        if (run === r) await keeperOfMine()?.checkpointAtRest(r.session);
       } catch (e) {
         final = 'error';
-        runs?.cancelCheckpointRequests();
+        keeperOfMine()?.cancelCheckpointRequests();
         post({ type: 'error', message: e instanceof Error ? e.message : String(e), where: 'training', fatal: false });
       }
       loop = null;
@@ -254,7 +255,7 @@ export function createTrainingRunner(
         // pause / snapshot messages would otherwise never be delivered.
         await yieldToEventLoop();
         await drainTasks();
-        if (runs && run === r) await runs.betweenSteps(session);
+        if (run === r) await keeperOfMine()?.betweenSteps(session);
       },
       onMetrics(point) {
         post({ type: 'metrics', points: [point] });
@@ -414,7 +415,7 @@ export function createTrainingRunner(
       }
     },
     checkpointLiveRun: checkpointLive,
-    liveRunId: () => (run ? (runs?.liveRunId ?? null) : null),
+    liveRunId: () => (run && keeperOfMine() ? myLive!.id : null),
     dispose() {
       if (run) {
         run.stopRequested = true;
