@@ -3,7 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useMetricsStore } from '../store/metricsStore';
 import { OverlayLegend } from './OverlayLegend';
 import type { OverlaySeries } from './overlaySeries';
-import { PALETTE, TOOLTIP_ITEM_STYLE } from './palette';
+import { PALETTE, TOOLTIP_ITEM } from './palette';
 import { shownLoss } from './series';
 
 /** Without overlays: the live run's loss and its EMA. With overlays: one line per overlaid run. */
@@ -41,7 +41,7 @@ export const LossChart = memo(function LossChart({ xMax, overlays }: { xMax: num
               width={52}
               tickFormatter={(v: number) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2))}
             />
-            <Tooltip itemStyle={TOOLTIP_ITEM_STYLE} formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Tooltip itemStyle={TOOLTIP_ITEM} formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
             {overlays.map((o) => (
               <Line key={o.id} data={o.loss} type="linear" dataKey="loss" name={o.name} stroke={o.colour} strokeDasharray={o.dash} strokeWidth={2} dot={false} isAnimationActive={false} />
             ))}
@@ -62,7 +62,7 @@ export const LossChart = memo(function LossChart({ xMax, overlays }: { xMax: num
               width={52}
               tickFormatter={(v: number) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2))}
             />
-            <Tooltip itemStyle={TOOLTIP_ITEM_STYLE} formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Tooltip itemStyle={TOOLTIP_ITEM} formatter={(v) => (typeof v === 'number' ? v.toPrecision(4) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             <Line type="linear" dataKey="loss" name="loss" stroke={PALETTE.skyBlue} strokeWidth={1} dot={false} isAnimationActive={false} />
             <Line type="linear" dataKey="lossEma" name="loss (EMA 0.9)" stroke={PALETTE.blue} strokeWidth={2} dot={false} isAnimationActive={false} />

@@ -6,7 +6,7 @@ import { probeNow } from '../store/actions';
 import { hasSession, useRunStore } from '../store/runStore';
 import { OverlayLegend } from './OverlayLegend';
 import type { OverlaySeries } from './overlaySeries';
-import { PALETTE, TOOLTIP_ITEM_STYLE } from './palette';
+import { PALETTE, TOOLTIP_ITEM } from './palette';
 import { pct } from './series';
 
 const FEATURE_CAPTIONS: Record<ProbeFeatureKind, string> = {
@@ -58,7 +58,7 @@ export const ProbeChart = memo(function ProbeChart({
             <CartesianGrid stroke="#e6e9ee" />
             <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis dataKey="linearTestAcc" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} />
-            <Tooltip itemStyle={TOOLTIP_ITEM_STYLE} formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Tooltip itemStyle={TOOLTIP_ITEM} formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
             {overlays.map((o) => (
               <Line key={o.id} data={o.probes} type="linear" dataKey="linearTestAcc" name={`${o.name} linear probe`} stroke={o.colour} strokeDasharray={o.dash} strokeWidth={2} dot isAnimationActive={false} />
             ))}
@@ -76,7 +76,7 @@ export const ProbeChart = memo(function ProbeChart({
             <CartesianGrid stroke="#e6e9ee" />
             <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={44} />
-            <Tooltip itemStyle={TOOLTIP_ITEM_STYLE} formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Tooltip itemStyle={TOOLTIP_ITEM} formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {refs.map((r) => (
               <ReferenceLine

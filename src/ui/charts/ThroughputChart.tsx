@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useMetricsStore } from '../store/metricsStore';
-import { PALETTE, TOOLTIP_ITEM_STYLE } from './palette';
+import { PALETTE, TOOLTIP_ITEM } from './palette';
 import { shownLoss } from './series';
 
 export const ThroughputChart = memo(function ThroughputChart({ xMax }: { xMax: number }) {
@@ -20,7 +20,7 @@ export const ThroughputChart = memo(function ThroughputChart({ xMax }: { xMax: n
             <XAxis dataKey="step" type="number" domain={[0, xMax]} allowDecimals={false} tick={{ fontSize: 11 }} />
             <YAxis yAxisId="ips" tick={{ fontSize: 11 }} width={52} />
             <YAxis yAxisId="ms" orientation="right" tick={{ fontSize: 11 }} width={44} />
-            <Tooltip itemStyle={TOOLTIP_ITEM_STYLE} formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} labelFormatter={(s) => `step ${s}`} />
+            <Tooltip itemStyle={TOOLTIP_ITEM} formatter={(v) => (typeof v === 'number' ? v.toFixed(1) : String(v))} labelFormatter={(s) => `step ${s}`} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             <Line yAxisId="ips" type="linear" dataKey="imagesPerSec" name="images/s" stroke={PALETTE.bluishGreen} dot={false} isAnimationActive={false} />
             <Line yAxisId="ms" type="linear" dataKey="msPerStep" name="ms/step" stroke={PALETTE.orange} strokeDasharray="5 3" dot={false} isAnimationActive={false} />

@@ -11,5 +11,5 @@ export const PALETTE = {
   grey: '#666666',
 } as const;
 
-/** Tooltip text in near-black: several palette colours are too light for text on white (axe: contrast). */
-export const TOOLTIP_ITEM_STYLE = { color: '#1f1f1f' } as const;
+/** Tooltip rows in dark text: the series colours are too light for text on white (axe colour-contrast); each row names its series. */
+export const TOOLTIP_ITEM = { color: '#1f2328' } as const;

@@ -1,5 +1,6 @@
 // The `Runs` panel: every run this browser kept (IndexedDB), storage used, import, replay and share.
-import { useRunsStore } from '../store/runsStore';
+import { useEffect } from 'react';
+import { listRuns, useRunsStore } from '../store/runsStore';
 import { CopyLink } from './CopyLink';
 import { ImportRun } from './ImportRun';
 import { ReplayPaper } from './ReplayPaper';
@@ -7,6 +8,11 @@ import { RunsTable } from './RunsTable';
 import { formatBytes } from './runFormat';
 
 export function RunsPanel() {
+  // Another tab of this page may have stored runs meanwhile: list them afresh when this one gets focus.
+  useEffect(() => {
+    window.addEventListener('focus', listRuns);
+    return () => window.removeEventListener('focus', listRuns);
+  }, []);
   const count = useRunsStore((s) => s.list.length);
   const storage = useRunsStore((s) => s.storage);
   const problem = useRunsStore((s) => s.storeProblem);

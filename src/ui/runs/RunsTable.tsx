@@ -64,7 +64,7 @@ export function RunsTable() {
               <th scope="row">
                 <RunName id={r.id} name={r.name} />
               </th>
-              <td>{r.preset}</td>
+              <td data-testid="run-preset">{r.preset}</td>
               <td data-testid="run-status">
                 {statusText(r)}
                 {r.id === liveId ? ' (live)' : ''}
