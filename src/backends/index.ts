@@ -21,10 +21,14 @@
 //   contract is src/ldae/model/fusedGelu.ts), instead of 6 + 8.
 // - the adaLN-modulated LayerNorm as 2 dispatches forward and 3 backward instead of 10 + 12
 //   (webgpuLayerNorm.ts; contract src/ldae/model/fusedLayerNorm.ts).
+// - LdaeAdamWPrepare / LdaeAdamWApply, the flat AdamW step (webgpuAdamW.ts; contract
+//   src/ldae/optim/flatAdamW.ts): scalars from the device step counter, moments in place, one
+//   program per variable; no uploads, no split.
 // cpu, webgl: nothing is patched.
 import { enableFusedWasmAdamW } from './wasmAdamW';
 import { enableSharedWasmIdentity } from './wasmIdentity';
 import { enableFastWasmMatMul } from './wasmMatMul';
+import { webGpuAdamW } from './webgpuAdamW';
 import { webGpuFusedGelu } from './webgpuGelu';
 import { webGpuFusedLayerNorm } from './webgpuLayerNorm';
 import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './webgpuKernels';
@@ -35,7 +39,7 @@ import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './
  */
 export function setWebGpuRowKernels(on: boolean): boolean {
   const ok = setRowKernels(on);
-  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.set(on);
+  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW]) fused.set(on);
   return ok;
 }
 
@@ -47,7 +51,7 @@ export function installKernels(backend: string): void {
     enableFusedWasmAdamW();
   } else if (backend === 'webgpu') {
     ok = enableWebGpuRowKernels();
-    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.enable();
+    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW]) fused.enable();
   }
   if (!ok) throw new Error(`installKernels: the ${backend} backend's tfjs kernels are not registered (is the backend loaded?)`);
 }
