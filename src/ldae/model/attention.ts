@@ -7,6 +7,7 @@
 // channel multiplier N (`channelMatMul`). The wasm path does all six attention matmuls (two
 // forward, four backward, hand-written gradient) that way: ~3x faster per matmul here.
 import * as tf from '@tensorflow/tfjs';
+import { scalarArg } from '../deviceConstants';
 
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
 
@@ -32,7 +33,7 @@ export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, s: Att
 function attentionBatched(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, s: AttentionShape): tf.Tensor2D {
   const { batch: B, tokens: N, heads: H, headDim: hd } = s;
   const split = (x: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(x, [B, N, H, hd]), [0, 2, 1, 3]), [B * H, N, hd]) as tf.Tensor3D;
-  const scores = tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(hd));
+  const scores = tf.mul(tf.matMul(split(q), split(k), false, true), scalarArg(1 / Math.sqrt(hd)));
   const out = tf.matMul(tf.softmax(scores), split(v));
   return tf.reshape(tf.transpose(tf.reshape(out, [B, H, N, hd]), [0, 2, 1, 3]), [B * N, H * hd]);
 }

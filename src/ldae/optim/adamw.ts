@@ -11,6 +11,7 @@
 // kernel on the wasm heap: src/backends/wasmAdamW.ts). Default: wasm-fused wherever that kernel
 // is registered (wasm), per-variable on cpu, else flat. The tfjs-op layouts are the reference.
 import * as tf from '@tensorflow/tfjs';
+import { deviceScalar, uploadsCost } from '../deviceConstants';
 import { adamWApply, adamWKernelAttrs, adamWPrepare, hasFlatAdamWKernels, SC } from './flatAdamW';
 import { ensureOwnBuffers, fusedAdamWUpdate, hasFusedAdamW } from './fusedAdamW';
 import { type LrSchedule, lrTensor } from './schedule';
@@ -145,6 +146,15 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   return {
     step,
     minimize(lossFn) {
+      if (uploadsCost()) {
+        // tf.variableGrads seeds the backward pass with ones(), an upload per step on a GPU.
+        const seed = tf.clone(deviceScalar(1));
+        const { value, grads } = tf.engine().gradients(lossFn, variables, seed, true);
+        seed.dispose();
+        const gradNorm = step(grads);
+        tf.dispose(grads);
+        return { loss: value as tf.Scalar, gradNorm };
+      }
       const { value, grads } = tf.variableGrads(lossFn, variables);
       const gradNorm = step(variables.map((x) => grads[x.name]));
       tf.dispose(grads);
