@@ -24,11 +24,14 @@
 // - LdaeAdamWPrepare / LdaeAdamWApply, the flat AdamW step (webgpuAdamW.ts; contract
 //   src/ldae/optim/flatAdamW.ts): scalars from the device step counter, moments in place, one
 //   program per variable; no uploads, no split.
+// - LdaeRandom, seeded counter-based uniform / normal draws on the device (webgpuRandom.ts;
+//   contract src/ldae/deviceRandom.ts): the trainer's t and eps, with no upload.
 // cpu, webgl: nothing is patched.
 import { enableFusedWasmAdamW } from './wasmAdamW';
 import { enableSharedWasmIdentity } from './wasmIdentity';
 import { enableFastWasmMatMul } from './wasmMatMul';
 import { webGpuAdamW } from './webgpuAdamW';
+import { webGpuRandom } from './webgpuRandom';
 import { webGpuFusedGelu } from './webgpuGelu';
 import { webGpuFusedLayerNorm } from './webgpuLayerNorm';
 import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './webgpuKernels';
@@ -39,7 +42,7 @@ import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './
  */
 export function setWebGpuRowKernels(on: boolean): boolean {
   const ok = setRowKernels(on);
-  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW]) fused.set(on);
+  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW, webGpuRandom]) fused.set(on);
   return ok;
 }
 
@@ -51,7 +54,7 @@ export function installKernels(backend: string): void {
     enableFusedWasmAdamW();
   } else if (backend === 'webgpu') {
     ok = enableWebGpuRowKernels();
-    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW]) fused.enable();
+    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW, webGpuRandom]) fused.enable();
   }
   if (!ok) throw new Error(`installKernels: the ${backend} backend's tfjs kernels are not registered (is the backend loaded?)`);
 }

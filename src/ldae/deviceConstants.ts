@@ -33,3 +33,21 @@ export function deviceScalar(value: number): tf.Scalar {
 export function scalarArg(value: number): tf.Scalar | number {
   return uploadsCost() ? deviceScalar(value) : value;
 }
+
+const tables = new WeakMap<object, Map<string, tf.Tensor>>();
+
+/** A constant tensor made once per backend under `key` (e.g. a lookup table) and kept; do not dispose it. */
+export function deviceTable(key: string, make: () => tf.Tensor): tf.Tensor {
+  const backend = tf.backend();
+  let cache = tables.get(backend);
+  if (!cache) {
+    cache = new Map();
+    tables.set(backend, cache);
+  }
+  let t = cache.get(key);
+  if (!t || t.isDisposed) {
+    t = tf.keep(make());
+    cache.set(key, t);
+  }
+  return t;
+}
