@@ -13,7 +13,7 @@ import { splitImages } from '../../src/ldae/deviceData';
 import { counterRandom, deviceRandom, hasDeviceRandom } from '../../src/ldae/deviceRandom';
 import { noiseLevelsOnDevice } from '../../src/ldae/scheduleTensor';
 import { scheduleFor } from '../../src/ldae/schedules';
-import { Trainer } from '../../src/ldae/trainer';
+import { Trainer, disposeTrainerState } from '../../src/ldae/trainer';
 import { setupNodeBackend } from '../../src/node/backend';
 
 beforeAll(async () => {
@@ -84,15 +84,51 @@ describe('device noise schedules', () => {
   });
 });
 
+const CFG: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 64, tokenizerSamples: 2000, metricsEvery: 1 };
+
+async function withTrainer(run: (trainer: Trainer) => Promise<void>): Promise<void> {
+  const data = await loadDatasetNode('fashion-mnist');
+  const images = splitImages(data.train, data.meta, 512);
+  const fitted = await obtainTokenizer(CFG, images, null);
+  const model = await buildModel(CFG, fitted.tokenizer, images);
+  const trainer = new Trainer(model, images);
+  try {
+    await run(trainer);
+  } finally {
+    trainer.dispose();
+    model.dispose();
+    images.dispose();
+  }
+}
+
+async function losses(trainer: Trainer, steps: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    trainer.trainStep();
+    out.push((await trainer.readMetrics())!.loss);
+  }
+  return out;
+}
+
 describe('a webgpu training step', () => {
+  it('is seeded: a state restored to step 0 or to step 2 replays the same losses (draws from seed and step)', async () => {
+    await withTrainer(async (trainer) => {
+      const start = trainer.captureState();
+      const straight = await losses(trainer, 4);
+      trainer.restoreState(start);
+      expect(await losses(trainer, 2)).toEqual(straight.slice(0, 2));
+      const mid = trainer.captureState();
+      const first = await losses(trainer, 2);
+      trainer.restoreState(mid);
+      expect(first).toEqual(straight.slice(2));
+      expect(await losses(trainer, 2)).toEqual(first);
+      disposeTrainerState(start);
+      disposeTrainerState(mid);
+    });
+  }, 300_000);
+
   it('uploads nothing (micro, default config; the epoch order once per epoch)', async () => {
-    const data = await loadDatasetNode('fashion-mnist');
-    const images = splitImages(data.train, data.meta, 512);
-    const cfg: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 64, tokenizerSamples: 2000 };
-    const fitted = await obtainTokenizer(cfg, images, null);
-    const model = await buildModel(cfg, fitted.tokenizer, images);
-    const trainer = new Trainer(model, images);
-    try {
+    await withTrainer(async (trainer) => {
       trainer.trainStep(); // the first step makes the device constants and uploads the epoch order
       await trainer.readMetrics();
       const c = installCounters();
@@ -104,10 +140,6 @@ describe('a webgpu training step', () => {
       expect(Number.isFinite(point!.loss)).toBe(true);
       expect(counts.uploads).toBe(0);
       expect(counts.readbacks).toBe(1);
-    } finally {
-      trainer.dispose();
-      model.dispose();
-      images.dispose();
-    }
-  });
+    });
+  }, 300_000);
 });
