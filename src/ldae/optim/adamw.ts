@@ -9,7 +9,8 @@
 // split 5x slower than the per-variable kernels) or 'wasm-fused' (per-variable moments, and the
 // whole update is one fused kernel, fusedAdamW.ts, which installKernels('wasm') registers as a JS
 // kernel on the wasm heap: src/backends/wasmAdamW.ts). Default: wasm-fused wherever that kernel
-// is registered (wasm), per-variable on cpu, else flat. The tfjs-op layouts are the reference.
+// is registered (wasm), per-variable on cpu, else flat. The flat layout runs as flatAdamW.ts's two
+// kernels wherever they are registered (webgpu: no uploads, no split). The tfjs-op layouts are the reference.
 import * as tf from '@tensorflow/tfjs';
 import { deviceScalar, uploadsCost } from '../deviceConstants';
 import { adamWApply, adamWKernelAttrs, adamWPrepare, hasFlatAdamWKernels, SC } from './flatAdamW';
