@@ -49,12 +49,20 @@ export interface BenchArgs {
   chromiumArgs: string[];
   /** Run tfjs' own webgpu kernels instead of ours (src/backends/webgpuKernels.ts): the before. */
   referenceKernels: boolean;
+  /** The long-run memory benchmark instead of the step benchmark (Node backends; default node:wasm). */
+  memory: boolean;
+  memorySteps: number;
+  /** Sample tf.memory() and the backend's bytes every this many steps. */
+  memoryEvery: number;
+  /** Probe every this many steps during the memory run (0 = none). */
+  memoryProbeEvery: number;
 }
 
 export const USAGE = `npm run bench -- [--json] [--backends wasm,cpu,webgpu,webgl | node:wasm,chromium:wasm,...]
   [--configs ldae,colour,ldae-tuned] [--sizes micro,tiny,small] [--threads 1,auto] [--gpu] [--out FILE] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
   [--drift-budget 30] [--train-images 10000] [--no-app] [--app-seconds 10] [--app-timeout 60] [--profile] [--rebuild] [--reference-kernels]
   [--chromium-args "--flag1 --flag2"]   (CHROMIUM_PATH=... picks the browser binary)
+  [--memory [--memory-steps 10000] [--memory-every 500] [--memory-probe-every 2500]]
 Backends: wasm runs in Node and in Chromium, cpu in Node, webgpu and webgl in Chromium
 (node:webgpu: dawn.node over SwiftShader or Vulkan);
 prefix node: or chromium: to pick one side. A size whose steps would take longer than
@@ -62,6 +70,8 @@ prefix node: or chromium: to pick one side. A size whose steps would take longer
 Configs: ldae (default config), colour (32x32x3, patch 8), ldae-tuned (preset); without --sizes
 ldae runs micro,tiny,small and the others tiny. --threads: Chromium wasm once per count (auto =
 the app's default: hardwareConcurrency, capped at 8).
+--memory: the long-run memory benchmark instead (Node only, default node:wasm, micro, the ldae
+config): live tensors, tensor bytes and backend bytes every --memory-every steps, flat or not.
 --gpu: the real-GPU run (Linux + NVIDIA, Vulkan): Chromium webgpu,webgl,wasm with the GPU flags,
 budgets that end within 5 minutes, JSON written to --out (default bench/out/gpu-<time>.json).`;
 
@@ -90,6 +100,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     rebuild: false,
     chromiumArgs: [],
     referenceKernels: false,
+    memory: false,
+    memorySteps: 10_000,
+    memoryEvery: 500,
+    memoryProbeEvery: 2500,
   };
   const num = (flag: string, v: string | undefined, min: number): number => {
     const n = Number(v);
@@ -113,6 +127,18 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         break;
       case '--reference-kernels':
         a.referenceKernels = true;
+        break;
+      case '--memory':
+        a.memory = true;
+        break;
+      case '--memory-steps':
+        a.memorySteps = num(flag, value(), 1);
+        break;
+      case '--memory-every':
+        a.memoryEvery = num(flag, value(), 1);
+        break;
+      case '--memory-probe-every':
+        a.memoryProbeEvery = num(flag, value(), 0);
         break;
       case '--no-app':
         a.app = false;
@@ -202,6 +228,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     }
   }
   if (a.gpu) applyGpuRun(a, given);
+  if (a.memory) {
+    a.browser = []; // Node only: chromium: backends are ignored
+
+    if (!given.has('--backends')) a.node = ['wasm'];
+    if (!given.has('--sizes')) a.sizes = ['micro'];
+  }
   return a;
 }
 

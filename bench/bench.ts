@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { formatTable } from '../src/bench/format';
 import { parseBenchArgs } from './args';
 import { runBrowserBench } from './browser';
+import { formatMemory, runMemoryBench } from './memory';
 import { runNodeBench } from './node';
 
 async function main(): Promise<void> {
@@ -16,6 +17,18 @@ async function main(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
   const loadAtStart = os.loadavg()[0];
+  if (args.memory) {
+    const memory = await runMemoryBench(args, log);
+    console.log(formatMemory(memory));
+    const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', load_avg_1m_start: loadAtStart, load_avg_1m: os.loadavg()[0], node: process.version };
+    const json = JSON.stringify({ memory, machine, seconds: (performance.now() - t0) / 1000 });
+    if (args.out) {
+      mkdirSync(dirname(args.out), { recursive: true });
+      writeFileSync(args.out, `${json}\n`);
+    }
+    if (args.json) console.log(json);
+    return;
+  }
   const node = await runNodeBench(args, args.node, log);
   const browser = await runBrowserBench(args, args.browser, log);
   const results = [...node.rows.map((r) => ({ env: 'node', ...r })), ...(browser?.rows ?? []).map((r) => ({ env: 'chromium', ...r }))];

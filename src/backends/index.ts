@@ -21,10 +21,20 @@
 //   contract is src/ldae/model/fusedGelu.ts), instead of 6 + 8.
 // - the adaLN-modulated LayerNorm as 2 dispatches forward and 3 backward instead of 10 + 12
 //   (webgpuLayerNorm.ts; contract src/ldae/model/fusedLayerNorm.ts).
+// - LdaeAdamWPrepare / LdaeAdamWApply, the flat AdamW step (webgpuAdamW.ts; contract
+//   src/ldae/optim/flatAdamW.ts): scalars from the device step counter, moments in place, one
+//   program per variable; no uploads, no split.
+// - LdaeRandom, seeded counter-based uniform / normal draws on the device (webgpuRandom.ts;
+//   contract src/ldae/deviceRandom.ts): the trainer's t and eps, with no upload.
+// - LdaeHeadMatMul, attention's batched matmuls reading and writing the heads in the [B*N, W]
+//   activations (webgpuHeadMatMul.ts; contract src/ldae/model/headMatMul.ts): no transposes.
 // cpu, webgl: nothing is patched.
 import { enableFusedWasmAdamW } from './wasmAdamW';
 import { enableSharedWasmIdentity } from './wasmIdentity';
 import { enableFastWasmMatMul } from './wasmMatMul';
+import { webGpuAdamW } from './webgpuAdamW';
+import { webGpuHeadMatMul } from './webgpuHeadMatMul';
+import { webGpuRandom } from './webgpuRandom';
 import { webGpuFusedGelu } from './webgpuGelu';
 import { webGpuFusedLayerNorm } from './webgpuLayerNorm';
 import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './webgpuKernels';
@@ -35,7 +45,7 @@ import { enableWebGpuRowKernels, setWebGpuRowKernels as setRowKernels } from './
  */
 export function setWebGpuRowKernels(on: boolean): boolean {
   const ok = setRowKernels(on);
-  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.set(on);
+  if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW, webGpuRandom, webGpuHeadMatMul]) fused.set(on);
   return ok;
 }
 
@@ -47,7 +57,7 @@ export function installKernels(backend: string): void {
     enableFusedWasmAdamW();
   } else if (backend === 'webgpu') {
     ok = enableWebGpuRowKernels();
-    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm]) fused.enable();
+    if (ok) for (const fused of [webGpuFusedGelu, webGpuFusedLayerNorm, webGpuAdamW, webGpuRandom, webGpuHeadMatMul]) fused.enable();
   }
   if (!ok) throw new Error(`installKernels: the ${backend} backend's tfjs kernels are not registered (is the backend loaded?)`);
 }

@@ -21,6 +21,8 @@ import {
 } from './objective';
 import type { PatchPca } from './patchPca';
 import { deriveSeed } from './random';
+import { deviceRandom } from './deviceRandom';
+import { noiseLevelsOnDevice } from './scheduleTensor';
 import { scheduleFor, type Schedule } from './schedules';
 import type { Tokenizer } from './tokenizers/types';
 
@@ -44,6 +46,8 @@ export interface LdaeModel {
   readonly imageSide: number;
   /** gamma_t, sigma_t for each t (from the schedule, uploaded) and eps ~ N(0, I) seeded by `seed`. */
   noise(t: Float32Array, seed: number): Noise;
+  /** The same from a device t [B]: gamma_t, sigma_t computed there and eps drawn there (needs hasDeviceRandom). */
+  deviceNoise(t: tf.Tensor1D, seed: number): Noise;
   /** Training loss of a batch x0 [B, H, W, C] in [0, 1] at times t [B]. Use inside a gradient function. */
   loss(x0: tf.Tensor4D, t: tf.Tensor1D, noise: Noise): tf.Scalar;
   /** All tensors of one denoising pass (caller disposes). */
@@ -105,6 +109,10 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
         sigma: tf.tensor1d(sigma),
         eps: tf.randomNormal([B, tokens, tokenizer.latentDim], 0, 1, 'float32', seed) as tf.Tensor3D,
       };
+    },
+    deviceNoise(t, seed) {
+      const { gamma, sigma } = noiseLevelsOnDevice(cfg, t);
+      return { gamma, sigma, eps: deviceRandom([t.shape[0], tokens, tokenizer.latentDim], seed, true) as tf.Tensor3D };
     },
     loss(x0, t, noise) {
       return denoisingLoss(cfg, tokenizer, net, x0, t, noise, pcaLoss);

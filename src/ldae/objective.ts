@@ -9,6 +9,7 @@
 // All losses are per-element means, so their scale does not depend on d or D.
 import * as tf from '@tensorflow/tfjs';
 import type { ExperimentConfig, LossWeighting } from './config';
+import { scalarArg, uploadsCost } from './deviceConstants';
 import type { PatchPca } from './patchPca';
 import { patchify } from './patches';
 import type { Tokenizer } from './tokenizers/types';
@@ -56,7 +57,7 @@ function lossWeight(weighting: LossWeighting, gamma: tf.Tensor1D, sigma: tf.Tens
         return gamma.square();
       case 'inv-1p-sigma2':
       case 'pca-weighted':
-        return tf.scalar(1).div(sigma.square().add(1));
+        return tf.div(scalarArg(1), sigma.square().add(scalarArg(1)));
     }
   });
 }
@@ -112,6 +113,18 @@ export function weightedLoss(
   sigma: tf.Tensor1D,
   pcaLoss: PcaLossBasis | null,
 ): tf.Scalar {
+  return uploadsCost() ? weightedLossCustomGrad(weighting, prediction, target, gamma, sigma, pcaLoss) : weightedLossOps(weighting, prediction, target, gamma, sigma, pcaLoss);
+}
+
+/** weightedLoss as tfjs ops and their autodiff gradients (wasm, cpu; the reference of the GPU form). */
+export function weightedLossOps(
+  weighting: LossWeighting,
+  prediction: tf.Tensor3D,
+  target: tf.Tensor3D,
+  gamma: tf.Tensor1D,
+  sigma: tf.Tensor1D,
+  pcaLoss: PcaLossBasis | null,
+): tf.Scalar {
   return tf.tidy(() => {
     const [B, N, K] = prediction.shape;
     const e = target.sub(prediction);
@@ -126,6 +139,50 @@ export function weightedLoss(
     const perExample = perToken.mean(1).div(K);
     return perExample.mul(lossWeight(weighting, gamma, sigma)).mean() as tf.Scalar;
   });
+}
+
+type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+
+/**
+ * weightedLoss with a hand-written gradient, for GPU backends: the autodiff gradients of
+ * tfjs' mean, sum and square upload a ones tensor of their input's shape ([B*N, D] for the
+ * per-token sum) or a JS-number scalar every step. Same value:
+ * L = c sum_b lambda_b sum_{n,j} w_j r_{bnj}^2, r = e V^T (PCA-weighted) or e, e = target - prediction,
+ * c = 1 / (B N K); dL/dr = 2 c lambda_b w_j r, dL/de = dL/dr V (or dL/dr), dL/dprediction = -dL/de,
+ * dL/dtarget = dL/de, dL/dlambda_b = c sum_{n,j} w_j r^2. The PCA basis and weights are constants
+ * of the model (never trained), so they are not inputs of the gradient.
+ */
+export function weightedLossCustomGrad(
+  weighting: LossWeighting,
+  prediction: tf.Tensor3D,
+  target: tf.Tensor3D,
+  gamma: tf.Tensor1D,
+  sigma: tf.Tensor1D,
+  pcaLoss: PcaLossBasis | null,
+): tf.Scalar {
+  const [B, N, K] = prediction.shape;
+  const pca = weighting === 'pca-weighted';
+  if (pca && !pcaLoss) throw new Error('the pca-weighted loss needs the data PCA basis');
+  if (pca && pcaLoss!.basis.shape[0] !== K) throw new Error(`the pca-weighted loss needs pixel outputs (D = ${pcaLoss!.basis.shape[0]}), got ${K} per token`);
+  const c = 1 / (B * N * K);
+  const f = tf.customGrad(((pred: tf.Tensor3D, tgt: tf.Tensor3D, lambda: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const e = tf.reshape(tf.sub(tgt, pred), [B * N, K]);
+    const r = pca ? tf.matMul(e, pcaLoss!.basis, false, true) : e;
+    const wr = tf.reshape(pca ? tf.mul(r, pcaLoss!.weights) : r, [B, N * K]);
+    const perExample = tf.sum(tf.mul(wr, tf.reshape(r, [B, N * K])), 1);
+    save([wr, perExample, lambda]);
+    return {
+      value: tf.mul(tf.sum(tf.mul(perExample, lambda)), scalarArg(c)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [wrs, per, lam] = saved;
+        const dyc = tf.mul(dy, scalarArg(c));
+        const dr = tf.mul(wrs, tf.reshape(tf.mul(lam, tf.mul(dyc, scalarArg(2))), [B, 1]));
+        const de = pca ? tf.reshape(tf.matMul(tf.reshape(dr, [B * N, K]), pcaLoss!.basis), [B, N, K]) : tf.reshape(dr, [B, N, K]);
+        return [tf.neg(de), de, tf.mul(per, dyc)];
+      },
+    };
+  }) as unknown as CustomGradFn) as (p: tf.Tensor3D, t: tf.Tensor3D, l: tf.Tensor1D) => tf.Scalar;
+  return tf.tidy(() => f(prediction, target, lossWeight(weighting, gamma, sigma)));
 }
 
 /** The pieces of one denoising pass, for training (loss) and for the visualizer (all of them). */

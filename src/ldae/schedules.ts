@@ -9,10 +9,10 @@ export interface NoiseLevel {
 
 export type Schedule = (t: number) => NoiseLevel;
 
-const DDPM_T = 1000;
+export const DDPM_T = 1000;
 const DDPM_BETA_START = 1e-4;
 const DDPM_BETA_END = 0.02;
-const COSINE_S = 0.008;
+export const COSINE_S = 0.008;
 
 /** alphabar_k = prod_{i<=k} (1 - beta_i) for k = 0..T with alphabar_0 = 1 (DDPM, linear betas). */
 function ddpmAlphaBars(): Float64Array {
@@ -24,7 +24,7 @@ function ddpmAlphaBars(): Float64Array {
   }
   return a;
 }
-const DDPM_ALPHA_BARS = ddpmAlphaBars();
+export const DDPM_ALPHA_BARS = ddpmAlphaBars();
 
 function vp(alphaBar: number): NoiseLevel {
   const ab = Math.min(1, Math.max(0, alphaBar));

@@ -6,7 +6,9 @@ import type { MetricsPoint } from '../types/run';
 import { augmentBatch, augmentationOn } from './augment';
 import type { ExperimentConfig } from './config';
 import { createWeightsEma, type WeightsEma } from './ema';
+import { deviceRandom, hasDeviceRandom } from './deviceRandom';
 import type { LdaeModel } from './ldaeModel';
+import type { Noise } from './objective';
 import type { FaultInjection } from './nonFinite';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
@@ -57,6 +59,7 @@ export class Trainer {
   private windowStart = performance.now();
   /** The injected fault fires once: a rolled-back run that replays its step does not hit it again. */
   private faultFired = false;
+  private orderOnDevice: { source: Int32Array; tensor: tf.Tensor1D } | null = null;
 
   constructor(
     readonly model: LdaeModel,
@@ -93,13 +96,28 @@ export class Trainer {
   trainStep(): void {
     const s = this.step;
     const idx = this.nextIndices();
-    const t = sampleTimes(this.cfg, idx.length, rng(deriveSeed(this.cfg.seed, 't', s)));
+    // Where the device draws (webgpu), t and eps are generated there and the batch is a slice of
+    // the epoch's order, uploaded once per epoch: the step uploads nothing. Elsewhere the seeded
+    // CPU draws of the same seeds (a different generator: runs are reproducible per backend).
+    const onDevice = hasDeviceRandom(tf.getBackend());
+    const order = onDevice ? this.deviceOrder() : null;
     const x0 = tf.tidy(() => {
-      const batch = tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
+      const indices = order ? tf.slice(order, this.cursor - idx.length, idx.length) : tf.tensor1d(idx, 'int32');
+      const batch = tf.gather(this.images, indices) as tf.Tensor4D;
       return augmentationOn(this.cfg) ? augmentBatch(batch, this.cfg, deriveSeed(this.cfg.seed, 'augment', s)) : batch;
     });
-    const tT = tf.tensor1d(t);
-    const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
+    const tSeed = deriveSeed(this.cfg.seed, 't', s);
+    const epsSeed = deriveSeed(this.cfg.seed, 'eps', s);
+    let tT: tf.Tensor1D;
+    let noise: Noise;
+    if (onDevice) {
+      tT = (this.cfg.singleLevel ? tf.fill([idx.length], this.cfg.singleLevelT) : deviceRandom([idx.length], tSeed, false)) as tf.Tensor1D;
+      noise = this.model.deviceNoise(tT, epsSeed);
+    } else {
+      const t = sampleTimes(this.cfg, idx.length, rng(tSeed));
+      tT = tf.tensor1d(t);
+      noise = this.model.noise(t, epsSeed);
+    }
     const poisoned = this.fault !== null && !this.faultFired && s + 1 === this.fault.nanAtStep;
     if (poisoned) this.faultFired = true;
     const out = this.optimizer.minimize(() => (poisoned ? (tf.mul(this.model.loss(x0, tT, noise), Number.NaN) as tf.Scalar) : this.model.loss(x0, tT, noise)));
@@ -107,6 +125,15 @@ export class Trainer {
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
     this.pending.push(out);
     this.step++;
+  }
+
+  /** The current epoch's order on the device, uploaded when the order changes (a new epoch, a restore). */
+  private deviceOrder(): tf.Tensor1D {
+    if (this.orderOnDevice?.source !== this.order) {
+      this.orderOnDevice?.tensor.dispose();
+      this.orderOnDevice = { source: this.order, tensor: tf.keep(tf.tensor1d(this.order, 'int32')) };
+    }
+    return this.orderOnDevice.tensor;
   }
 
   get pendingSteps(): number {
@@ -202,6 +229,8 @@ export class Trainer {
   dispose(): void {
     for (const p of this.pending) tf.dispose([p.loss, p.gradNorm]);
     this.pending = [];
+    this.orderOnDevice?.tensor.dispose();
+    this.orderOnDevice = null;
     this.optimizer.dispose();
     this.ema?.dispose();
   }

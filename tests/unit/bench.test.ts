@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GPU_CHROMIUM_ARGS, GPU_DEADLINE_S, parseBenchArgs } from '../../bench/args';
 import { benchCells, benchExperimentConfig, colourBenchDataset } from '../../src/bench/benchConfigs';
 import { installCounters } from '../../src/bench/counters';
+import { benchMemory } from '../../src/bench/memoryBench';
 import { benchTrainingStep } from '../../src/bench/stepBench';
 import { formatTable } from '../../src/bench/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
@@ -225,5 +226,32 @@ describe('bench flags', () => {
     expect(() => parseBenchArgs(['--sizes', 'huge'])).toThrow(/unknown size/);
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown flag/);
     expect(() => parseBenchArgs(['--steps', '5'])).toThrow(/>= 20/);
+  });
+});
+
+describe('bench --memory', () => {
+  it('flags: Node only, node:wasm and micro by default, 10,000 steps sampled every 500', () => {
+    const a = parseBenchArgs(['--memory']);
+    expect([a.memory, a.node, a.browser, a.sizes, a.memorySteps, a.memoryEvery]).toEqual([true, ['wasm'], [], ['micro'], 10_000, 500]);
+    const b = parseBenchArgs(['--memory', '--backends', 'node:webgpu', '--memory-steps', '200', '--memory-every', '20', '--memory-probe-every', '0']);
+    expect([b.node, b.memorySteps, b.memoryEvery, b.memoryProbeEvery]).toEqual([['webgpu'], 200, 20, 0]);
+    expect(() => parseBenchArgs(['--memory', '--memory-every', '0'])).toThrow(/--memory-every/);
+  });
+
+  it('samples a real session (probe included) and reports max - min of each series', async () => {
+    const train = splitImages(data.train, data.meta, 512);
+    const heldOut = splitImages(data.test, data.meta, 64);
+    try {
+      const cfg = { ...DEFAULT_CONFIG, modelSize: 'micro' as const, batchSize: 32, tokenizerSamples: 2000, probeEvery: 20, probeTrainSize: 256, probeTestSize: 64 };
+      const r = await benchMemory({ cfg, dataset: data, train, heldOut, steps: 40, every: 10 });
+      expect(r.samples.map((s) => s.step)).toEqual([10, 20, 30, 40]);
+      expect(r.backend).toBe('wasm');
+      expect(r.samples.every((s) => s.num_tensors > 0 && s.num_bytes > 0 && (s.backend_bytes ?? 0) > 0)).toBe(true);
+      const tensors = r.samples.map((s) => s.num_tensors);
+      expect(r.range.num_tensors).toBe(Math.max(...tensors) - Math.min(...tensors));
+      expect(r.flat).toBe(r.range.num_tensors === 0 && r.range.num_bytes === 0 && r.range.backend_bytes === 0);
+    } finally {
+      tf.dispose([train, heldOut]);
+    }
   });
 });

@@ -7,6 +7,8 @@
 // channel multiplier N (`channelMatMul`). The wasm path does all six attention matmuls (two
 // forward, four backward, hand-written gradient) that way: ~3x faster per matmul here.
 import * as tf from '@tensorflow/tfjs';
+import { scalarArg } from '../deviceConstants';
+import { type HeadLayout, hasHeadMatMul, headMatMul } from './headMatMul';
 
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
 
@@ -26,13 +28,42 @@ export function channelMatMul(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
 }
 
 export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, s: AttentionShape): tf.Tensor2D {
-  return tf.getBackend() === 'wasm' ? attentionWasm(q, k, v, s) : attentionBatched(q, k, v, s);
+  const backend = tf.getBackend();
+  if (backend === 'wasm') return attentionWasm(q, k, v, s);
+  return hasHeadMatMul(backend) ? attentionHeadsInPlace(q, k, v, s) : attentionBatched(q, k, v, s);
+}
+
+/**
+ * Through headMatMul.ts's kernel: Q K^T, P V and the four gradient matmuls read q, k, v, dO in
+ * their [B*N, W] layout and write O, dQ, dK, dV in it, so no transpose splits or merges the heads.
+ * S = scale Q K^T, P = softmax(S), O = P V; dP = dO V^T, dS = P (dP - rowsum(dP P)),
+ * dQ = scale dS K, dK = scale dS^T Q, dV = P^T dO.
+ */
+function attentionHeadsInPlace(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, s: AttentionShape): tf.Tensor2D {
+  const shape = { batch: s.batch, heads: s.heads, tokens: s.tokens, headDim: s.headDim };
+  const scale = 1 / Math.sqrt(s.headDim);
+  const mm = (a: tf.Tensor, b: tf.Tensor, aLayout: HeadLayout, bLayout: HeadLayout, outLayout: HeadLayout, transposeA: boolean, transposeB: boolean, sc = 1) =>
+    headMatMul(a, b, { ...shape, aLayout, bLayout, outLayout, transposeA, transposeB, scale: sc });
+  const f = tf.customGrad(((qs: tf.Tensor2D, ks: tf.Tensor2D, vs: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const p = tf.softmax(mm(qs, ks, 'heads', 'heads', 'plain', false, true, scale));
+    save([qs, ks, vs, p]);
+    return {
+      value: mm(p, vs, 'plain', 'heads', 'heads', false, false),
+      gradFunc: (dO: tf.Tensor, saved: tf.Tensor[]) => {
+        const [q0, k0, v0, p0] = saved;
+        const dP = mm(dO, v0, 'heads', 'heads', 'plain', false, true);
+        const dS = tf.mul(p0, tf.sub(dP, tf.sum(tf.mul(dP, p0), -1, true)));
+        return [mm(dS, k0, 'plain', 'heads', 'heads', false, false, scale), mm(dS, q0, 'plain', 'heads', 'heads', true, false, scale), mm(p0, dO, 'plain', 'heads', 'heads', true, false)];
+      },
+    };
+  }) as unknown as CustomGradFn) as (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
+  return f(q, k, v);
 }
 
 function attentionBatched(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, s: AttentionShape): tf.Tensor2D {
   const { batch: B, tokens: N, heads: H, headDim: hd } = s;
   const split = (x: tf.Tensor2D) => tf.reshape(tf.transpose(tf.reshape(x, [B, N, H, hd]), [0, 2, 1, 3]), [B * H, N, hd]) as tf.Tensor3D;
-  const scores = tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(hd));
+  const scores = tf.mul(tf.matMul(split(q), split(k), false, true), scalarArg(1 / Math.sqrt(hd)));
   const out = tf.matMul(tf.softmax(scores), split(v));
   return tf.reshape(tf.transpose(tf.reshape(out, [B, H, N, hd]), [0, 2, 1, 3]), [B * N, H * hd]);
 }

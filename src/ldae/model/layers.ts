@@ -9,6 +9,7 @@
 // Transcendentals (erf, tanh, exp) are scalar libm calls on wasm while sigmoid is XNNPACK SIMD,
 // hence GELU written through sigmoid.
 import * as tf from '@tensorflow/tfjs';
+import { scalarArg, uploadsCost } from '../deviceConstants';
 import { GELU_C1, GELU_C3, fusedGelu, fusedGeluGrad, hasFusedGelu } from './fusedGelu';
 import { hasFusedLayerNorm, lnStats, modLn, modLnParamGrad, modLnXGrad } from './fusedLayerNorm';
 
@@ -122,5 +123,19 @@ export const gelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
 }) as unknown as CustomGradFn) as (x: tf.Tensor) => tf.Tensor;
 
 export function silu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(x));
+  return uploadsCost() ? siluCustomGrad(x) : tf.mul(x, tf.sigmoid(x));
 }
+
+/** x sigmoid(x) with d/dx = s (1 + x (1 - s)) written out: tfjs' Sigmoid gradient uploads a 1 every call. */
+const siluCustomGrad = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const s = tf.sigmoid(x);
+  save([x, s]);
+  return {
+    value: tf.mul(x, s),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, sg] = saved;
+      const one = scalarArg(1);
+      return [tf.mul(dy, tf.mul(sg, tf.add(one, tf.mul(xs, tf.sub(one, sg)))))];
+    },
+  };
+}) as unknown as CustomGradFn) as (x: tf.Tensor) => tf.Tensor;

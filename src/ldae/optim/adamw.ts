@@ -9,9 +9,12 @@
 // split 5x slower than the per-variable kernels) or 'wasm-fused' (per-variable moments, and the
 // whole update is one fused kernel, fusedAdamW.ts, which installKernels('wasm') registers as a JS
 // kernel on the wasm heap: src/backends/wasmAdamW.ts). Default: wasm-fused wherever that kernel
-// is registered (wasm), per-variable on cpu, else flat. The tfjs-op layouts are the reference.
+// is registered (wasm), per-variable on cpu, else flat. The flat layout runs as flatAdamW.ts's two
+// kernels wherever they are registered (webgpu: no uploads, no split). The tfjs-op layouts are the reference.
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamWUpdate, hasFusedAdamW } from './fusedAdamW';
+import { deviceScalar, uploadsCost } from '../deviceConstants';
+import { adamWApply, adamWKernelAttrs, adamWPrepare, hasFlatAdamWKernels, SC } from './flatAdamW';
+import { ensureOwnBuffers, fusedAdamWUpdate, hasFusedAdamW } from './fusedAdamW';
 import { type LrSchedule, lrTensor } from './schedule';
 
 export type AdamWLayout = 'flat' | 'per-variable' | 'wasm-fused';
@@ -71,6 +74,7 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   const stepVar = zerosVariable([]) as tf.Variable<tf.Rank.R0>;
   const lrVar = zerosVariable([]) as tf.Variable<tf.Rank.R0>;
   let steps = 0;
+  const kernelAttrs = adamWKernelAttrs(options.schedule, { beta1, beta2, epsilon, weightDecay, gradClip });
 
   function step(grads: tf.NamedTensorMap | tf.Tensor[]): tf.Scalar {
     const list = Array.isArray(grads) ? grads : variables.map((x) => grads[x.name]);
@@ -85,6 +89,24 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
         stepVar.assign(t);
         lrVar.assign(lr);
         return norm;
+      });
+      steps++;
+      return gradNorm;
+    }
+    if (layout === 'flat' && hasFlatAdamWKernels(tf.getBackend())) {
+      const gradNorm = tf.tidy(() => {
+        const flatGrad = tf.concat(list.map((g) => tf.reshape(g, [-1]))) as tf.Tensor1D;
+        ensureOwnBuffers([m[0], v[0]]);
+        const sc = adamWPrepare(stepVar, flatGrad, m[0], v[0], kernelAttrs);
+        let offset = 0;
+        variables.forEach((p, i) => {
+          p.assign(adamWApply(p, m[0], v[0], sc, offset, weightDecay > 0 && p.rank >= 2));
+          offset += sizes[i];
+        });
+        const at = (k: number) => tf.reshape(tf.slice(sc, [k], [1]), []) as tf.Scalar;
+        stepVar.assign(at(SC.t));
+        lrVar.assign(at(SC.lr));
+        return at(SC.norm);
       });
       steps++;
       return gradNorm;
@@ -125,6 +147,15 @@ export function createAdamW(variables: tf.Variable[], options: AdamWOptions): Ad
   return {
     step,
     minimize(lossFn) {
+      if (uploadsCost()) {
+        // tf.variableGrads seeds the backward pass with ones(), an upload per step on a GPU.
+        const seed = tf.clone(deviceScalar(1));
+        const { value, grads } = tf.engine().gradients(lossFn, variables, seed, true);
+        seed.dispose();
+        const gradNorm = step(grads);
+        tf.dispose(grads);
+        return { loss: value as tf.Scalar, gradNorm };
+      }
       const { value, grads } = tf.variableGrads(lossFn, variables);
       const gradNorm = step(variables.map((x) => grads[x.name]));
       tf.dispose(grads);

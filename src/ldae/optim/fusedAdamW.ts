@@ -31,7 +31,7 @@ export function hasFusedAdamW(backend: string): boolean {
  * initial value tf.variable() was made from, or a reshape someone still holds), so the kernel's
  * in-place writes touch only the variable. Usually a no-op.
  */
-function ensureOwnBuffers(vars: tf.Variable[]): void {
+export function ensureOwnBuffers(vars: tf.Variable[]): void {
   const be = tf.backend();
   for (const x of vars) {
     if (be.refCount(x.dataId) > 1) x.assign(tf.tidy(() => tf.add(x, tf.zerosLike(x))));

@@ -7,6 +7,7 @@
 // With `none`, s = 1 and the noise is in raw pixel units (Fashion-MNIST patch components have
 // std ~ 0.1-1, so sigma = sqrt 2 would drown most of them).
 import * as tf from '@tensorflow/tfjs';
+import { scalarArg } from '../deviceConstants';
 import type { ExperimentConfig, LatentScaling } from '../config';
 import { deserializePca, explainedVarianceCurve, fitPatchPca, serializePca, type PatchPca } from '../patchPca';
 import { patchify, unpatchify } from '../patches';
@@ -95,14 +96,14 @@ export class PcaTokenizer implements Tokenizer {
       const patches = patchify(images, this.patchSize);
       const [B, N, D] = patches.shape;
       const centred = patches.reshape([B * N, D]).sub(this.meanPatch);
-      return tf.matMul(centred, this.V, false, true).mul(this.scale).reshape([B, N, this.latentDim]);
+      return tf.matMul(centred, this.V, false, true).mul(scalarArg(this.scale)).reshape([B, N, this.latentDim]);
     });
   }
 
   decode(z: tf.Tensor3D, imageSide: number): tf.Tensor4D {
     return tf.tidy(() => {
       const [B, N, d] = z.shape;
-      const patches = tf.matMul(z.reshape([B * N, d]), this.V).div(this.scale).add(this.meanPatch);
+      const patches = tf.matMul(z.reshape([B * N, d]), this.V).div(scalarArg(this.scale)).add(this.meanPatch);
       return unpatchify(patches.reshape([B, N, this.patchDim]), this.patchSize, imageSide);
     });
   }
