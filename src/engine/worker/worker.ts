@@ -84,7 +84,7 @@ let engineFault: EngineFault | null = null;
 let generation = 0;
 let stopWatchingDevice: () => void = () => undefined;
 /** How long to wait for a runner of a lost device to end its loop before going on without it. */
-const ABANDON_TIMEOUT_MS = 5000;
+const ABANDON_TIMEOUT_MS = 15_000;
 
 async function postDatasetList(): Promise<void> {
   const list = await datasetStore.list();
