@@ -13,7 +13,10 @@ export type StoredRunStatus = 'running' | 'paused' | 'done' | 'interrupted' | 'e
 /** How the page started a run; stored with it. */
 export interface RunOrigin {
   preset: string;
-  /** The page was opened from a shared link (?preset=... or config keys in the URL). */
+  /**
+   * The page was opened from a shared link: ?preset= (Copy link) or ?hide= (a classroom link).
+   * Config keys alone do not count: the page writes them into its own address bar.
+   */
   fromSharedLink: boolean;
   /** A name chosen up front (Replay the paper names its runs); else the worker makes one. */
   name?: string;
