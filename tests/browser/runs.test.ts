@@ -123,16 +123,20 @@ describe('Runs panel (headless Chromium, wasm, micro model)', () => {
 
   it('a reload mid-run lists the run as interrupted at its checkpoint step; Resume training continues from there to the end', async () => {
     const context = await app.browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    // Long enough that the worker's first checkpoint (15 s clock) comes mid-run: about 8 steps/s here.
+    // 600 steps: a few seconds to a minute here, so the reload below comes mid-run however fast the machine.
     const { page, errors } = await openIn(context, `${MICRO}&steps=600`);
     await page.getByRole('button', { name: 'Start training' }).click();
     await runState(page).filter({ hasText: 'training' }).waitFor({ timeout: 120_000 });
     await expect.poll(() => runRows(page).count(), { timeout: 15_000 }).toBe(1);
-    // The first checkpoint comes on the worker's 15 s clock.
-    await expect.poll(async () => Number((await runRows(page).getAttribute('data-checkpoint-step')) || 0), { timeout: 120_000, interval: 500 }).toBeGreaterThan(0);
+    // A pause writes a checkpoint at once (the worker's 15 s clock may add later ones).
+    await page.getByRole('button', { name: 'Pause training' }).click();
+    await runState(page).filter({ hasText: 'paused' }).waitFor({ timeout: 60_000 });
+    await expect.poll(async () => Number((await runRows(page).getAttribute('data-checkpoint-step')) || 0), { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
     const [name] = await rowNames(page);
     const k = Number(await runRows(page).getAttribute('data-checkpoint-step'));
-    await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(k);
+    expect(k).toBeLessThan(600);
+    await page.getByRole('button', { name: 'Resume training' }).click();
+    await expect.poll(() => stepOf(page), { timeout: 60_000, interval: 100 }).toBeGreaterThan(k);
 
     await page.reload();
     await datasetReady(page);
