@@ -74,8 +74,6 @@ export class RunsKeeper {
   private readonly checkpointInterval: number;
   /** Checkpoints asked for while training (export): written at the next window boundary. */
   private requests: ((w: WrittenCheckpoint | null) => void)[] = [];
-  /** Measured cost of the checkpoints written so far (bench and report). */
-  readonly checkpointCosts: { step: number; bytes: number; encodeMs: number; storeMs: number }[] = [];
 
   constructor(o: RunsKeeperOptions) {
     this.store = o.store;
@@ -217,14 +215,12 @@ export class RunsKeeper {
     this.lastCheckpoint = { id: live.id, step: written.step };
     const stored = live.stored();
     stored.record.step = written.step;
-    const t0 = performance.now();
     if (this.liveStored) {
       await this.write(async (s) => {
         await storeCheckpoint(s, stored, written);
         if (this.live === live) this.liveCheckpoint = { id: live.id, step: written.step, bytes: written.bytes.byteLength, chunks: 0, writtenAt: new Date().toISOString() };
       });
     }
-    this.checkpointCosts.push({ step: written.step, bytes: written.bytes.byteLength, encodeMs: written.encodeMs, storeMs: performance.now() - t0 });
     for (const r of this.requests.splice(0)) r(written);
     if (this.live === live) await this.saveLive();
     return written;

@@ -30,6 +30,13 @@ export interface TrainingRunner {
    * returns it; null without a live run or a runs keeper. For device-loss recovery and exports.
    */
   checkpointLiveRun(): Promise<WrittenCheckpoint | null>;
+  /**
+   * The device under this runner was lost: stop, free what can be freed, and record nothing more
+   * (what the dead session still does is fallout of the loss, not the run's history). `lost`: the
+   * record of the run it trained, still the keeper's live run, for a new runner to take over
+   * (resumeRun) or for the keeper to end (null: none); `done`: the loop has ended.
+   */
+  abandon(): { lost: LiveRunRecord | null; done: Promise<void> };
   /** The id of the run this runner trains (null: none, or no runs keeper). */
   liveRunId(): string | null;
   /** Ends the live run (its last state is written when there is a runs keeper); resolves when done. */
@@ -415,6 +422,11 @@ export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset
       }
     },
     checkpointLiveRun: checkpointLive,
+    abandon() {
+      const lost = myLive && runs?.isLive(myLive) ? myLive : null;
+      myLive = null;
+      return { lost, done: this.dispose() };
+    },
     liveRunId: () => (run && keeperOfMine() ? myLive!.id : null),
     dispose() {
       if (run) {

@@ -157,8 +157,8 @@ function injectEngineFault(points: MetricsPoint[]): void {
  * are kept in CPU memory), and the live run resumes from its last checkpoint.
  */
 function onDeviceLost(info: DeviceLossInfo): void {
-  const recovery = recoverFromDeviceLoss(info).catch((e) => reportError('device loss recovery', e, true));
-  setup = setup.then(() => recovery);
+  // After any init or dataset load under way; runner commands wait for it.
+  setup = setup.then(() => recoverFromDeviceLoss(info)).catch((e) => reportError('device loss recovery', e, true));
 }
 
 async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
@@ -167,12 +167,18 @@ async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
   generation++;
   const old = runner;
   runner = null;
-  const resumeId = old?.liveRunId() ?? null;
-  if (old) await Promise.race([old.dispose().catch(() => undefined), new Promise((r) => setTimeout(r, ABANDON_TIMEOUT_MS))]);
+  const { lost, done } = old?.abandon() ?? { lost: null, done: Promise.resolve() };
+  await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, ABANDON_TIMEOUT_MS))]);
+  const resumeId = lost?.id ?? null;
+  /** Not resumed: the run ends as it was stored, listed interrupted with its checkpoint. */
+  const endLost = async () => {
+    if (lost) await runsKeeper.endLive(lost);
+  };
   replaceWebGpuBackend();
   const sel = await selectBackend('webgpu', { threads: wasmThreadsWanted, order: ['webgpu', 'wasm', 'cpu'] });
   backendChosen(sel);
   if (!dataset) {
+    await endLost();
     post({ type: 'deviceLost', message: lostMessage, backend: sel.backend, resumedFromStep: null });
     return;
   }
@@ -180,8 +186,16 @@ async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
   const resumedFromStep = resumeId === null ? null : await checkpointStepOf(resumeId);
   // Told first: the page clears the run's charts, which the resume sends again up to the checkpoint.
   post({ type: 'deviceLost', message: lostMessage, backend: sel.backend, resumedFromStep });
-  if (resumeId !== null && resumedFromStep !== null) await runner.handle({ type: 'resumeRun', id: resumeId });
-  else post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
+  if (resumeId !== null && resumedFromStep !== null) {
+    try {
+      await runner.handle({ type: 'resumeRun', id: resumeId });
+      return;
+    } catch (e) {
+      reportError('resumeRun', e);
+    }
+  }
+  await endLost();
+  post({ type: 'state', state: 'idle', step: 0, totalSteps: 0 });
 }
 
 async function loadDataset(id: DatasetId): Promise<void> {

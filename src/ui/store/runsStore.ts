@@ -54,7 +54,7 @@ function requestMissingCurves(): void {
     const entry = s.list.find((r) => r.id === id);
     if (!entry) return false;
     const have = s.curves[id];
-    const lastStep = have?.metrics[have.metrics.length - 1]?.step ?? -1;
+    const lastStep = have?.metrics[have.metrics.length - 1]?.step ?? 0;
     return !have || lastStep < entry.step;
   });
   if (want.length === 0) return;
