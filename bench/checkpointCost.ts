@@ -5,26 +5,20 @@
 // IndexedDB is slower or faster, not measured here) and reading it back as a bundle. One JSON line.
 import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
-import { loadDatasetNode } from '../src/data/loadNode';
 import { checkpointBytes, readCheckpoint, storeCheckpoint } from '../src/engine/worker/runCheckpoint';
 import { IdbRunsStore } from '../src/engine/worker/runsDb';
 import { LiveRunRecord } from '../src/engine/worker/liveRunRecord';
-import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
-import { splitImages } from '../src/ldae/deviceData';
+import type { ModelSize } from '../src/ldae/config';
 import { TrainingSession, type TrainControl } from '../src/ldae/session/trainingSession';
-import { setupNodeBackend } from '../src/node/backend';
+import { BENCH_TRAIN_IMAGES, median, sessionBenchInputs } from './sessionInputs';
 
 const size = (process.argv[2] ?? 'tiny') as ModelSize;
 const rounds = Number(process.argv[3] ?? 5);
 
 async function main(): Promise<void> {
-  await setupNodeBackend('wasm');
-  const data = await loadDatasetNode('fashion-mnist');
-  const train = splitImages(data.train, data.meta, 2048);
-  const heldOut = splitImages(data.test, data.meta, 256);
-  const cfg = { ...DEFAULT_CONFIG, modelSize: size, steps: 10_000, probeEvery: 0, tokenizerSamples: 5000 };
+  const { data, train, heldOut, cfg } = await sessionBenchInputs(size);
   const s = await TrainingSession.open({ cfg, dataset: data, train, heldOut });
-  const live = LiveRunRecord.fresh('bench', { name: 'bench', preset: 'bench', config: cfg, trainImages: 2048, backend: tf.getBackend(), fromSharedLink: false });
+  const live = LiveRunRecord.fresh('bench', { name: 'bench', preset: 'bench', config: cfg, trainImages: BENCH_TRAIN_IMAGES, backend: tf.getBackend(), fromSharedLink: false });
   const control: TrainControl = { stopped: () => false, paused: () => false, onMetrics: (p) => live.observe({ type: 'metrics', points: [p] }) };
   const store = new IdbRunsStore(`bench-${Date.now()}`);
   const times = { encode: [] as number[], store: [] as number[], read: [] as number[], train: [] as number[] };
@@ -44,7 +38,6 @@ async function main(): Promise<void> {
     times.read.push(performance.now() - t2);
   }
   s.dispose();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const round1 = (xs: number[]) => xs.map((x) => Math.round(x * 10) / 10);
   console.log(
     JSON.stringify({

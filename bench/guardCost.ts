@@ -4,23 +4,17 @@
 // plus the time of one capture and the tensors and bytes it holds. Prints one JSON line.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { loadDatasetNode } from '../src/data/loadNode';
-import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
-import { splitImages } from '../src/ldae/deviceData';
+import type { ModelSize } from '../src/ldae/config';
 import { TrainingSession, type TrainControl } from '../src/ldae/session/trainingSession';
 import { disposeTrainerState } from '../src/ldae/trainer';
-import { setupNodeBackend } from '../src/node/backend';
+import { median, sessionBenchInputs } from './sessionInputs';
 
 const size = (process.argv[2] ?? 'tiny') as ModelSize;
 const rounds = Number(process.argv[3] ?? 3);
 const STEPS = 60;
 
 async function main(): Promise<void> {
-  await setupNodeBackend('wasm');
-  const data = await loadDatasetNode('fashion-mnist');
-  const train = splitImages(data.train, data.meta, 2048);
-  const heldOut = splitImages(data.test, data.meta, 256);
-  const cfg = { ...DEFAULT_CONFIG, modelSize: size, steps: 10_000, probeEvery: 0, tokenizerSamples: 5000 };
+  const { data, train, heldOut, cfg } = await sessionBenchInputs(size);
   const msPerStep: Record<'kept' | 'off', number[]> = { kept: [], off: [] };
   let capture = { ms: 0, tensors: 0, params: 0 };
   for (let r = 0; r < rounds; r++) {
@@ -41,7 +35,6 @@ async function main(): Promise<void> {
       s.dispose();
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const kept = median(msPerStep.kept);
   const off = median(msPerStep.off);
   console.log(

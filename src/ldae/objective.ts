@@ -130,9 +130,7 @@ export function weightedLossOps(
     const e = target.sub(prediction);
     let perToken: tf.Tensor;
     if (weighting === 'pca-weighted') {
-      if (!pcaLoss) throw new Error('the pca-weighted loss needs the data PCA basis');
-      if (pcaLoss.basis.shape[0] !== K) throw new Error(`the pca-weighted loss needs pixel outputs (D = ${pcaLoss.basis.shape[0]}), got ${K} per token`);
-      perToken = pcaWeightedSquaredError(e.reshape([B * N, K]), pcaLoss).reshape([B, N]);
+      perToken = pcaWeightedSquaredError(e.reshape([B * N, K]), checkedPcaLoss(pcaLoss, K)).reshape([B, N]);
     } else {
       perToken = e.square().sum(2);
     }
@@ -142,6 +140,13 @@ export function weightedLossOps(
 }
 
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+
+/** The pca-weighted loss needs the data PCA basis, and pixel outputs (K = D) to weigh. */
+function checkedPcaLoss(pcaLoss: PcaLossBasis | null, K: number): PcaLossBasis {
+  if (!pcaLoss) throw new Error('the pca-weighted loss needs the data PCA basis');
+  if (pcaLoss.basis.shape[0] !== K) throw new Error(`the pca-weighted loss needs pixel outputs (D = ${pcaLoss.basis.shape[0]}), got ${K} per token`);
+  return pcaLoss;
+}
 
 /**
  * weightedLoss with a hand-written gradient, for GPU backends: the autodiff gradients of
@@ -162,8 +167,7 @@ export function weightedLossCustomGrad(
 ): tf.Scalar {
   const [B, N, K] = prediction.shape;
   const pca = weighting === 'pca-weighted';
-  if (pca && !pcaLoss) throw new Error('the pca-weighted loss needs the data PCA basis');
-  if (pca && pcaLoss!.basis.shape[0] !== K) throw new Error(`the pca-weighted loss needs pixel outputs (D = ${pcaLoss!.basis.shape[0]}), got ${K} per token`);
+  if (pca) checkedPcaLoss(pcaLoss, K);
   const c = 1 / (B * N * K);
   const f = tf.customGrad(((pred: tf.Tensor3D, tgt: tf.Tensor3D, lambda: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const e = tf.reshape(tf.sub(tgt, pred), [B * N, K]);

@@ -3,7 +3,7 @@
 import type { MetricsPoint, ProbeResult } from '../../types/run';
 import type { RunCurves, RunListEntry } from '../../types/runs';
 import { PALETTE } from './palette';
-import { MAX_SHOWN } from './series';
+import { thin } from './series';
 
 export const OVERLAY_COLOURS = [PALETTE.blue, PALETTE.vermillion, PALETTE.bluishGreen, PALETTE.orange, PALETTE.reddishPurple, PALETTE.skyBlue, PALETTE.black, PALETTE.grey] as const;
 
@@ -15,12 +15,6 @@ export interface OverlaySeries {
   dash: string | undefined;
   loss: { step: number; loss: number }[];
   probes: { step: number; linearTestAcc: number }[];
-}
-
-export function thin<T>(points: T[], max = MAX_SHOWN): T[] {
-  if (points.length <= max) return points;
-  const stride = Math.ceil(points.length / max);
-  return points.filter((_, i) => i % stride === 0 || i === points.length - 1);
 }
 
 export function overlayStyle(index: number): { colour: string; dash: string | undefined } {

@@ -5,14 +5,21 @@ import type { LossPoint } from '../store/metricsStore';
 
 export const MAX_SHOWN = 500;
 
+/** At most `max` of the points, evenly strided, the last one kept. */
+export function thin<T>(points: T[], max = MAX_SHOWN): T[] {
+  if (points.length <= max) return points;
+  const stride = Math.ceil(points.length / max);
+  return points.filter((_, i) => i % stride === 0 || i === points.length - 1);
+}
+
 const thinned = new WeakMap<LossPoint[], LossPoint[]>();
 
+/** thin() of the live loss series, computed once per series (the store replaces it on each flush). */
 export function shownLoss(loss: LossPoint[]): LossPoint[] {
   if (loss.length <= MAX_SHOWN) return loss;
   let out = thinned.get(loss);
   if (!out) {
-    const stride = Math.ceil(loss.length / MAX_SHOWN);
-    out = loss.filter((_, i) => i % stride === 0 || i === loss.length - 1);
+    out = thin(loss);
     thinned.set(loss, out);
   }
   return out;
