@@ -41,7 +41,7 @@ export interface BenchArgs {
   appTrainS: number;
   /** Give up waiting for the app's first step after this long (SwiftShader WebGPU is slow). */
   appFirstStepTimeoutS: number;
-  /** Per-kernel time breakdown of one step per Node backend and size. */
+  /** Per-kernel time breakdown of one step per row (Node and Chromium; wasm once per thread count). */
   profile: boolean;
   json: boolean;
   rebuild: boolean;

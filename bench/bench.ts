@@ -35,9 +35,13 @@ async function main(): Promise<void> {
   const skipped = [...node.skipped.map((s) => ({ env: 'node', ...s })), ...(browser?.skipped ?? []).map((s) => ({ env: 'chromium', ...s }))];
   const machine = { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? '', load_avg_1m_start: loadAtStart, load_avg_1m: os.loadavg()[0], node: process.version, platform: `${os.platform()} ${os.arch()}` };
   console.log(formatTable(results, skipped));
-  for (const p of node.profiles) {
-    console.log(`\nper-kernel time, one ${p.backend}/${p.config}/${p.size} step (tf.profile):`);
+  const profiles = [...node.profiles, ...(browser?.profiles ?? [])];
+  for (const p of profiles) {
+    const threads = p.threads === null ? '' : ` x${p.threads}`;
+    console.log(`\nper-kernel time, one ${p.env} ${p.backend}${threads}/${p.config}/${p.size} step (tf.profile; all kernels ${p.total_ms.toFixed(1)} ms):`);
     for (const k of p.kernels) console.log(`  ${k.kernel.padEnd(24)} ${k.ms.toFixed(1).padStart(8)} ms  x${k.count}`);
+    console.log('  costliest call sites (kernel, input shapes):');
+    for (const k of p.calls) console.log(`    ${k.ms.toFixed(1).padStart(8)} ms  x${k.count}  ${k.kernel}`);
   }
   for (const a of browser?.app ?? []) {
     console.log(
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
       adapters: browser?.adapters ?? {},
       chromium: browser?.chromium ?? null,
       browser_errors: browser?.errors ?? [],
-      profiles: node.profiles,
+      profiles,
       machine,
       webgpu_kernels: args.referenceKernels ? 'tfjs reference' : 'custom (src/backends/webgpuKernels.ts)',
       chromium_args: args.chromiumArgs,

@@ -103,6 +103,7 @@ async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs
     driftBudget: String(args.driftBudgetS),
     trainImages: String(args.trainImages),
     kernels: args.referenceKernels ? 'reference' : 'custom',
+    ...(args.profile ? { profile: '1' } : {}),
   });
   const { page } = await openApp(browser, server, `bench.html?${query}`);
   page.on('console', (m) => {
@@ -171,7 +172,7 @@ export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[
   const server = await startBenchServer();
   const browser = await launchBrowser(args.chromiumArgs, [], args.chromiumPath);
   try {
-    const page: PageResult = backends.length ? await runBenchPage(browser, server, args, backends, log) : { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
+    const page: PageResult = backends.length ? await runBenchPage(browser, server, args, backends, log) : { rows: [], skipped: [], profiles: [], adapters: {}, notes: [], errors: [] };
     const app: AppMeasurement[] = [];
     if (args.app) {
       // metricsEvery=1: the status bar reports every step, so "first step" is step 1, not step 10

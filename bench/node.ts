@@ -2,18 +2,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWebGpuRowKernels } from '../src/backends';
 import { loadDatasetNode } from '../src/data/loadNode';
-import { DEFAULT_CONFIG, type ModelSize } from '../src/ldae/config';
+import { DEFAULT_CONFIG } from '../src/ldae/config';
 import { splitImages } from '../src/ldae/deviceData';
 import { benchCells, benchData, benchExperimentConfig, colourBenchDataset, type BenchData } from '../src/bench/benchConfigs';
 import type { LoadedDataset } from '../src/types/data';
-import { benchTrainingStep, profileStep, type BenchRow, type Skipped } from '../src/bench/stepBench';
+import { benchTrainingStep, profileStep, type BenchRow, type KernelProfile, type Skipped } from '../src/bench/stepBench';
 import { setupNodeBackend } from '../src/node/backend';
 import type { BenchArgs, NodeBackend } from './args';
 
 export interface NodeBenchResult {
   rows: BenchRow[];
   skipped: Skipped[];
-  profiles: { backend: string; config: string; size: ModelSize; kernels: { kernel: string; ms: number; count: number }[] }[];
+  profiles: KernelProfile[];
 }
 
 /** This process's CPU time (user + system) in ms. */
@@ -59,7 +59,10 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
         });
         if ('row' in r) out.rows.push(r.row);
         else out.skipped.push(r.skipped);
-        if (args.profile && 'row' in r) out.profiles.push({ backend, config, size, kernels: await profileStep(cfg, images) });
+        if (args.profile && 'row' in r) {
+          const p = await profileStep(cfg, images);
+          out.profiles.push({ env: 'node', backend, threads: backend === 'wasm' ? 1 : null, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
+        }
       } finally {
         images.dispose();
       }

@@ -45,6 +45,7 @@ function runBackend(backend: BackendName, threads: number | null): Promise<Extra
     driftBudgetS: num('driftBudget', 30),
     trainImages: num('trainImages', 10000),
     kernels: params.get('kernels') === 'reference' ? 'reference' : 'custom',
+    profile: params.get('profile') === '1',
   };
   return new Promise((resolve) => {
     worker.onmessage = (ev: MessageEvent<BenchReply>) => {
@@ -62,7 +63,7 @@ function runBackend(backend: BackendName, threads: number | null): Promise<Extra
 }
 
 async function main(): Promise<void> {
-  const result: PageResult = { rows: [], skipped: [], adapters: {}, notes: [], errors: [] };
+  const result: PageResult = { rows: [], skipped: [], profiles: [], adapters: {}, notes: [], errors: [] };
   const runs = backends.flatMap((backend): { backend: BackendName; threads: number | null }[] => (backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: null }]));
   for (const { backend, threads } of runs) {
     if (deadlineAt !== null && Date.now() > deadlineAt) {
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     }
     result.rows.push(...r.rows);
     result.skipped.push(...r.skipped);
+    result.profiles.push(...r.profiles);
     result.adapters[backend] = r.adapter;
     result.notes.push(...r.notes);
     tableEl.textContent = formatTable(result.rows, result.skipped);
@@ -89,5 +91,5 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   log(`error: ${String(e)}`);
-  (window as unknown as { __bench: PageResult }).__bench = { rows: [], skipped: [], adapters: {}, notes: [], errors: [String(e)] };
+  (window as unknown as { __bench: PageResult }).__bench = { rows: [], skipped: [], profiles: [], adapters: {}, notes: [], errors: [String(e)] };
 });

@@ -9,7 +9,7 @@ import { splitImages } from '../ldae/deviceData';
 import type { LoadedDataset } from '../types/data';
 import { benchData, benchExperimentConfig, colourBenchDataset, type BenchData } from './benchConfigs';
 import type { BenchReply, BenchRequest } from './protocol';
-import { benchTrainingStep, type BenchRow, type Skipped } from './stepBench';
+import { benchTrainingStep, profileStep, type BenchRow, type KernelProfile, type Skipped } from './stepBench';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: BenchReply) => scope.postMessage(m);
@@ -33,13 +33,15 @@ async function run(req: BenchRequest): Promise<void> {
   const datasets: Partial<Record<BenchData, LoadedDataset>> = {};
   const rows: BenchRow[] = [];
   const skipped: Skipped[] = [];
+  const profiles: KernelProfile[] = [];
   for (const { config, size } of req.cells) {
     const kind = benchData(config);
     const data = (datasets[kind] ??= kind === 'colour' ? colourBenchDataset(req.trainImages) : await loadDatasetBrowser(DEFAULT_DATASET, baseUrl));
     const images = splitImages(data.train, data.meta, req.trainImages);
     try {
+      const cfg = benchExperimentConfig(config, size);
       const out = await benchTrainingStep({
-        cfg: benchExperimentConfig(config, size),
+        cfg,
         configName: config,
         images,
         steps: req.steps,
@@ -53,11 +55,15 @@ async function run(req: BenchRequest): Promise<void> {
       });
       if ('row' in out) rows.push(out.row);
       else skipped.push(out.skipped);
+      if (req.profile && 'row' in out) {
+        const p = await profileStep(cfg, images);
+        profiles.push({ env: 'chromium', backend: req.backend, threads: out.row.threads, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
+      }
     } finally {
       images.dispose();
     }
   }
-  post({ type: 'done', backend: req.backend, rows, skipped, adapter: await adapterText(), notes: selection.notes });
+  post({ type: 'done', backend: req.backend, rows, skipped, profiles, adapter: await adapterText(), notes: selection.notes });
 }
 
 scope.onmessage = (ev: MessageEvent<BenchRequest>) => {

@@ -1,7 +1,7 @@
 // Messages between the bench page and its per-backend worker (browser only).
 import type { BackendName } from '../types/run';
 import type { BenchCell } from './benchConfigs';
-import type { BenchRow, Skipped } from './stepBench';
+import type { BenchRow, KernelProfile, Skipped } from './stepBench';
 
 export interface BenchRequest {
   backend: BackendName;
@@ -19,17 +19,20 @@ export interface BenchRequest {
   trainImages: number;
   /** 'reference': tfjs' own webgpu kernels instead of ours (the before of an optimisation). */
   kernels: 'custom' | 'reference';
+  /** Also profile one step per row, kernel by kernel (--profile). */
+  profile: boolean;
 }
 
 export type BenchReply =
   | { type: 'log'; line: string }
-  | { type: 'done'; backend: BackendName; rows: BenchRow[]; skipped: Skipped[]; adapter: string | null; notes: string[] }
+  | { type: 'done'; backend: BackendName; rows: BenchRow[]; skipped: Skipped[]; profiles: KernelProfile[]; adapter: string | null; notes: string[] }
   | { type: 'error'; backend: BackendName; message: string };
 
 /** What the bench page leaves on `window.__bench` when every backend has finished. */
 export interface PageResult {
   rows: BenchRow[];
   skipped: Skipped[];
+  profiles: KernelProfile[];
   adapters: Record<string, string | null>;
   notes: string[];
   errors: string[];

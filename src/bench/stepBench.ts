@@ -281,8 +281,35 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
   }
 }
 
-/** Per-kernel time of one profiled training step (ms, top `top`), where the backend times kernels. */
-export async function profileStep(cfg: ExperimentConfig, images: tf.Tensor4D, top = 15): Promise<{ kernel: string; ms: number; count: number }[]> {
+export interface KernelTime {
+  kernel: string;
+  ms: number;
+  count: number;
+}
+
+/** One profiled step of a bench row: where its time went, kernel by kernel. */
+export interface KernelProfile {
+  env: 'node' | 'chromium';
+  backend: string;
+  /** wasm: the thread count; null elsewhere. */
+  threads: number | null;
+  config: string;
+  size: string;
+  /** Sum of every kernel's time in the step (not only the listed ones). */
+  total_ms: number;
+  kernels: KernelTime[];
+  /** The costliest (kernel, input shapes) groups: which call sites the time is in. */
+  calls: KernelTime[];
+}
+
+/** A call site's input shapes; a many-input kernel (the fused AdamW) by its first few and a count. */
+function callShapes(shapes: (number[] | undefined)[]): string {
+  const text = (list: (number[] | undefined)[]) => list.map((s) => `[${s?.join(',') ?? ''}]`).join(' ');
+  return shapes.length <= 6 ? text(shapes) : `${text(shapes.slice(0, 4))} ... (${shapes.length} inputs)`;
+}
+
+/** Per-kernel time of one profiled training step (ms, top `top`, and the sum over all kernels), where the backend times kernels. */
+export async function profileStep(cfg: ExperimentConfig, images: tf.Tensor4D, top = 15): Promise<{ totalMs: number; kernels: KernelTime[]; calls: KernelTime[] }> {
   const fitted = await obtainTokenizer(cfg, images, null);
   const model = await buildModel(cfg, fitted.tokenizer, images);
   const trainer = new Trainer(model, images);
@@ -294,18 +321,23 @@ export async function profileStep(cfg: ExperimentConfig, images: tf.Tensor4D, to
       trainer.trainStep();
     });
     await trainer.readMetrics();
-    const by = new Map<string, { ms: number; count: number }>();
+    const byKernel = new Map<string, KernelTime>();
+    const byCall = new Map<string, KernelTime>();
+    const add = (by: Map<string, KernelTime>, key: string, ms: number) => {
+      const e = by.get(key) ?? { kernel: key, ms: 0, count: 0 };
+      e.ms += ms;
+      e.count++;
+      by.set(key, e);
+    };
     for (const k of info.kernels) {
       if (!tf.getKernel(k.name, backend)) continue; // op wrappers (customGrad 'forward', fused op names) nest real kernels
-      const e = by.get(k.name) ?? { ms: 0, count: 0 };
-      e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-      e.count++;
-      by.set(k.name, e);
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      add(byKernel, k.name, ms);
+      add(byCall, `${k.name} ${callShapes(k.inputShapes)}`, ms);
     }
-    return [...by.entries()]
-      .map(([kernel, e]) => ({ kernel, ms: e.ms, count: e.count }))
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, top);
+    const sorted = (by: Map<string, KernelTime>) => [...by.values()].sort((a, b) => b.ms - a.ms);
+    const all = sorted(byKernel);
+    return { totalMs: all.reduce((s, k) => s + k.ms, 0), kernels: all.slice(0, top), calls: sorted(byCall).slice(0, top) };
   } finally {
     trainer.dispose();
     model.dispose();

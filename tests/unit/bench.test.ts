@@ -6,7 +6,7 @@ import { GPU_CHROMIUM_ARGS, GPU_DEADLINE_S, parseBenchArgs } from '../../bench/a
 import { benchCells, benchExperimentConfig, colourBenchDataset } from '../../src/bench/benchConfigs';
 import { installCounters } from '../../src/bench/counters';
 import { benchMemory } from '../../src/bench/memoryBench';
-import { benchTrainingStep } from '../../src/bench/stepBench';
+import { benchTrainingStep, profileStep } from '../../src/bench/stepBench';
 import { formatTable } from '../../src/bench/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
@@ -150,6 +150,31 @@ describe('bench counters', () => {
       expect(out.row.config).toBe('colour');
       expect(out.row.tensor_drift).toBe(0);
       expect(formatTable([out.row])).toMatch(/colour/);
+    } finally {
+      images.dispose();
+    }
+  });
+  it('--profile: one step kernel by kernel, with the call sites (kernel and input shapes) the time is in', async () => {
+    const images = splitImages(data.train, data.meta, 512);
+    try {
+      const cfg = { ...benchExperimentConfig('ldae', 'micro'), batchSize: 16, tokenizerSamples: 2000 };
+      const before = tf.memory().numTensors;
+      const p = await profileStep(cfg, images, 5);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(p.kernels.length).toBe(5);
+      expect(p.calls.length).toBe(5);
+      const listed = p.kernels.reduce((s, k) => s + k.ms, 0);
+      expect(listed).toBeGreaterThan(0);
+      expect(p.totalMs).toBeGreaterThanOrEqual(listed);
+      for (let i = 1; i < p.kernels.length; i++) expect(p.kernels[i].ms).toBeLessThanOrEqual(p.kernels[i - 1].ms);
+      // a micro step is matmuls first; its call sites name the operand shapes
+      expect(p.kernels.map((k) => k.kernel)).toContain('BatchMatMul');
+      expect(p.calls.some((c) => /^(BatchMatMul|_FusedMatMul) \[[\d,]+\] \[[\d,]+\]/.test(c.kernel))).toBe(true);
+      const perKernel = new Map(p.kernels.map((k) => [k.kernel, k]));
+      for (const c of p.calls) {
+        const k = perKernel.get(c.kernel.split(' ')[0]);
+        if (k) expect(c.ms).toBeLessThanOrEqual(k.ms + 1e-9);
+      }
     } finally {
       images.dispose();
     }
