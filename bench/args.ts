@@ -73,7 +73,8 @@ the app's default: hardwareConcurrency, capped at 8).
 --memory: the long-run memory benchmark instead (Node only, default node:wasm, micro, the ldae
 config): live tensors, tensor bytes and backend bytes every --memory-every steps, flat or not.
 --gpu: the real-GPU run (Linux + NVIDIA, Vulkan): Chromium webgpu,webgl,wasm with the GPU flags,
-budgets that end within 5 minutes, JSON written to --out (default bench/out/gpu-<time>.json).`;
+budgets that end within 5 minutes, JSON written to --out (default bench/out/gpu-<time>.json);
+exit code 3 (after the JSON) when WebGPU or WebGL ran on a software adapter (SwiftShader, llvmpipe).`;
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
   const a: BenchArgs = {

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import { formatTable } from '../src/bench/format';
 import { parseBenchArgs } from './args';
+import { softwareAdapterProblems } from './gpuCheck';
 import { runBrowserBench } from './browser';
 import { formatMemory, runMemoryBench } from './memory';
 import { runNodeBench } from './node';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     );
   }
   for (const n of browser?.notes ?? []) console.log(`chromium note: ${n}`);
+  const softwareGpu = args.gpu ? softwareAdapterProblems(browser?.adapters ?? {}) : [];
+  for (const p of softwareGpu) console.log(`WARNING (--gpu): ${p}`);
   for (const e of browser?.errors ?? []) console.log(`chromium error: ${e}`);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`\n${results.length} rows in ${seconds.toFixed(0)} s on ${machine.cpus} CPUs (${machine.cpu_model}), load ${machine.load_avg_1m.toFixed(1)}`);
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
       chromium_args: args.chromiumArgs,
       chromium_path: args.chromiumPath,
       notes: browser?.notes ?? [],
+      ...(args.gpu ? { gpu_software_adapters: softwareGpu } : {}),
       seconds,
     });
     if (args.out) {
@@ -77,6 +81,8 @@ async function main(): Promise<void> {
     }
     if (args.json) console.log(json);
   }
+  // After the JSON is written: a --gpu run that never reached the GPU must not pass for one.
+  if (softwareGpu.length > 0) process.exitCode = 3;
 }
 
 function fmtS(ms: number | null): string {

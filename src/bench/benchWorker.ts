@@ -14,12 +14,21 @@ import { benchTrainingStep, profileStep, type BenchRow, type KernelProfile, type
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: BenchReply) => scope.postMessage(m);
 
+/** The GPU the backend ran on: the WebGPU adapter, or the WebGL renderer; null on wasm. */
 async function adapterText(): Promise<string | null> {
+  if (tf.getBackend() === 'webgl') return webglRenderer();
   if (tf.getBackend() !== 'webgpu') return null;
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) return null;
   const a = await describeAdapter(adapter);
   return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') + (a.isFallbackAdapter ? ' (fallback)' : '');
+}
+
+function webglRenderer(): string | null {
+  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  if (!gl) return null;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
 }
 
 async function run(req: BenchRequest): Promise<void> {

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GPU_CHROMIUM_ARGS, GPU_DEADLINE_S, parseBenchArgs } from '../../bench/args';
+import { softwareAdapterProblems } from '../../bench/gpuCheck';
 import { benchCells, benchExperimentConfig, colourBenchDataset } from '../../src/bench/benchConfigs';
 import { installCounters } from '../../src/bench/counters';
 import { benchMemory } from '../../src/bench/memoryBench';
@@ -246,6 +247,25 @@ describe('bench flags', () => {
     expect(b.chromiumArgs).toEqual([...GPU_CHROMIUM_ARGS, '--foo']);
   });
 
+  it('--gpu names a WebGPU adapter or WebGL renderer that is software, and nothing for real GPUs', () => {
+    const sw = softwareAdapterProblems({
+      webgpu: 'google / swiftshader (fallback)',
+      webgl: 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)',
+      wasm: null,
+    });
+    expect(sw).toHaveLength(2);
+    expect(sw[0]).toMatch(/^webgpu ran on a software adapter \(google \/ swiftshader \(fallback\)\)/);
+    expect(sw[1]).toMatch(/^webgl ran on a software adapter/);
+    expect(softwareAdapterProblems({ webgl: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toHaveLength(1);
+    expect(
+      softwareAdapterProblems({
+        webgpu: 'nvidia / hopper / NVIDIA H200',
+        webgl: 'ANGLE (NVIDIA, Vulkan 1.3.277 (NVIDIA H200 (0x00002335)), NVIDIA)',
+        wasm: null,
+      }),
+    ).toEqual([]);
+    expect(softwareAdapterProblems({})).toEqual([]);
+  });
   it('rejects unknown backends, sizes, flags and too few steps', () => {
     expect(() => parseBenchArgs(['--backends', 'tpu'])).toThrow(/unknown backend/);
     expect(() => parseBenchArgs(['--sizes', 'huge'])).toThrow(/unknown size/);
