@@ -61,7 +61,7 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
         else out.skipped.push(r.skipped);
         if (args.profile && 'row' in r) {
           const p = await profileStep(cfg, images);
-          out.profiles.push({ env: 'node', backend, threads: backend === 'wasm' ? 1 : null, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
+          out.profiles.push({ env: 'node', backend, threads: r.row.threads, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
         }
       } finally {
         images.dispose();

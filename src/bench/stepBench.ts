@@ -291,7 +291,7 @@ export interface KernelTime {
 export interface KernelProfile {
   env: 'node' | 'chromium';
   backend: string;
-  /** wasm: the thread count; null elsewhere. */
+  /** The row's threads (wasm: its thread count; null on GPU backends). */
   threads: number | null;
   config: string;
   size: string;
