@@ -110,9 +110,10 @@ export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset
   }
 
   function checkConfig(cfg: ExperimentConfig): void {
+    // The dataset first: another dataset's config fails the shape checks for reasons that are not its own.
+    if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
     const problems = configProblems(cfg, dataset.meta);
     if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
-    if (cfg.dataset !== dataset.meta.id) throw new Error(`config asks for ${cfg.dataset} but ${dataset.meta.id} is loaded`);
   }
 
   const tokenizerProgress = (p: { fraction: number; reconMse: number | null }) => post({ type: 'tokenizerProgress', ...p });

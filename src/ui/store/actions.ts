@@ -157,6 +157,11 @@ function sendPreview(): void {
   if (previewInFlight || !previewWanted) return;
   const cfg = previewWanted;
   previewWanted = null;
+  // A wish from before another dataset was chosen (or while it loads) is dropped: the engine would fit it on the wrong images.
+  if (!canStart(cfg)) {
+    useTokenizerStore.setState({ pendingKey: null });
+    return;
+  }
   previewInFlight = true;
   useTokenizerStore.setState({ pendingKey: tokenizerDisplayKey(cfg) });
   send({ type: 'previewTokenizer', config: cfg });
