@@ -19,7 +19,7 @@ interface WasmHeap {
 
 function exchangeMs(floats: number): number {
   const chunk = 96 * 384;
-  const parts = Array.from({ length: Math.ceil(floats / chunk) }, () => tf.randomNormal([chunk]));
+  const parts = Array.from({ length: Math.ceil(floats / chunk) }, () => tf.fill([chunk], 0.5));
   const shared = new Float32Array(new SharedArrayBuffer(parts.length * chunk * 4));
   const heap = tf.backend() as unknown as WasmHeap;
   const times: number[] = [];
