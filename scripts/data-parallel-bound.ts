@@ -5,6 +5,7 @@
 // the wasm heap into a SharedArrayBuffer and back into tensors (median of 30).
 //   npx tsx scripts/data-parallel-bound.ts [batch] [size]
 import * as tf from '@tensorflow/tfjs';
+import { heapView, type WasmBackendLike } from '../src/backends/wasmAdamW';
 import { setupNodeBackend } from '../src/node/backend';
 import { loadDatasetNode } from '../src/data/loadNode';
 import { DEFAULT_CONFIG, type ModelSizePreset } from '../src/ldae/config';
@@ -12,20 +13,15 @@ import { splitImages } from '../src/ldae/deviceData';
 import { benchExperimentConfig } from '../src/bench/benchConfigs';
 import { benchTrainingStep } from '../src/bench/stepBench';
 
-interface WasmHeap {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPF32: Float32Array };
-}
-
 function exchangeMs(floats: number): number {
   const chunk = 96 * 384;
   const parts = Array.from({ length: Math.ceil(floats / chunk) }, () => tf.fill([chunk], 0.5));
   const shared = new Float32Array(new SharedArrayBuffer(parts.length * chunk * 4));
-  const heap = tf.backend() as unknown as WasmHeap;
+  const backend = tf.backend() as unknown as WasmBackendLike;
   const times: number[] = [];
   for (let r = 0; r < 30; r++) {
     const t0 = performance.now();
-    parts.forEach((p, i) => shared.set(new Float32Array(heap.wasm.HEAPF32.buffer, heap.dataIdMap.get(p.dataId).memoryOffset, chunk), i * chunk));
+    parts.forEach((p, i) => shared.set(heapView(backend, p), i * chunk));
     tf.dispose(parts.map((_, i) => tf.tensor1d(shared.subarray(i * chunk, (i + 1) * chunk))));
     times.push(performance.now() - t0);
   }

@@ -17,14 +17,14 @@ import { FUSED_ADAMW_KERNEL, hasFusedAdamW, type FusedAdamWAttrs } from '../ldae
 interface WasmTensorData {
   memoryOffset: number;
 }
-interface WasmBackendLike {
+export interface WasmBackendLike {
   dataIdMap: { get(dataId: object): WasmTensorData | undefined };
   wasm: { HEAPF32: Float32Array };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
 /** A Float32Array view of a tensor's data on the wasm heap (re-take it after any allocation). */
-function heapView(backend: WasmBackendLike, t: tf.TensorInfo | undefined): Float32Array {
+export function heapView(backend: WasmBackendLike, t: tf.TensorInfo | undefined): Float32Array {
   const data = t && backend.dataIdMap.get(t.dataId);
   if (!t || !data) throw new Error(`${FUSED_ADAMW_KERNEL}: missing input or tensor not on the wasm backend`);
   const size = t.shape.reduce((a, b) => a * b, 1);
