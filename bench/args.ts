@@ -13,6 +13,8 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
 /** A wasm thread count for Chromium: a number, or 'auto' (the app's default, hardwareConcurrency capped). */
 export type ThreadsSpec = number | 'auto';
+export const WASM_PARALLEL = ['kernels', 'batch'] as const;
+export type WasmParallel = (typeof WASM_PARALLEL)[number];
 
 export interface BenchArgs {
   node: NodeBackend[];
@@ -22,6 +24,8 @@ export interface BenchArgs {
   configs: BenchConfigName[];
   /** Chromium wasm runs once per entry (Node's wasm is single-threaded: tfjs issue 3830). */
   threads: ThreadsSpec[];
+  /** How Chromium's multi-threaded wasm rows use their threads: 'kernels' (XNNPACK's pool), 'batch' (one replica per thread); each count > 1 runs once per entry. */
+  parallel: WasmParallel[];
   /** The real-GPU run: Chromium only, GPU flags, short budgets, JSON to `out`. */
   gpu: boolean;
   /** Write the JSON object here too (--out; --gpu defaults it). */
@@ -59,7 +63,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `npm run bench -- [--json] [--backends wasm,cpu,webgpu,webgl | node:wasm,chromium:wasm,...]
-  [--configs ldae,colour,ldae-tuned] [--sizes micro,tiny,small] [--threads 1,auto] [--gpu] [--out FILE] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
+  [--configs ldae,colour,ldae-tuned] [--sizes micro,tiny,small] [--threads 1,auto] [--parallel kernels,batch] [--gpu] [--out FILE] [--steps 20] [--warmup 3] [--budget 60] [--drift-steps 1000]
   [--drift-budget 30] [--train-images 10000] [--no-app] [--app-seconds 10] [--app-timeout 60] [--profile] [--rebuild] [--reference-kernels]
   [--chromium-args "--flag1 --flag2"]   (CHROMIUM_PATH=... picks the browser binary)
   [--memory [--memory-steps 10000] [--memory-every 500] [--memory-probe-every 2500]]
@@ -69,7 +73,9 @@ prefix node: or chromium: to pick one side. A size whose steps would take longer
 --budget seconds on a backend is skipped, and the output says so.
 Configs: ldae (default config), colour (32x32x3, patch 8), ldae-tuned (preset); without --sizes
 ldae runs micro,tiny,small and the others tiny. --threads: Chromium wasm once per count (auto =
-the app's default: hardwareConcurrency, capped at 8).
+the app's default: hardwareConcurrency, capped at 8). --parallel: how a count above 1 is used,
+kernels (XNNPACK's thread pool inside the matmuls) and/or batch (one single-threaded replica per
+thread, each computing a slice of the batch; the app's default); each count > 1 runs once per mode.
 --memory: the long-run memory benchmark instead (Node only, default node:wasm, micro, the ldae
 config): live tensors, tensor bytes and backend bytes every --memory-every steps, flat or not.
 --gpu: the real-GPU run (Linux + NVIDIA, Vulkan): Chromium webgpu,webgl,wasm with the GPU flags,
@@ -83,6 +89,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     sizes: null,
     configs: [...BENCH_CONFIGS],
     threads: [1, 'auto'],
+    parallel: [...WASM_PARALLEL],
     gpu: false,
     out: null,
     deadlineS: null,
@@ -186,6 +193,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
           if (!Number.isInteger(n) || n < 1 || n > MAX_WASM_THREADS) throw new Error(`--threads: "${t}" is not auto or an integer in [1, ${MAX_WASM_THREADS}]`);
           return n;
         });
+        break;
+      }
+      case '--parallel': {
+        const modes = (value() ?? '').split(',').filter(Boolean);
+        if (modes.length === 0) throw new Error('--parallel needs modes, e.g. kernels,batch');
+        const bad = modes.filter((m) => !(WASM_PARALLEL as readonly string[]).includes(m));
+        if (bad.length > 0) throw new Error(`--parallel: unknown mode ${bad.map((m) => `"${m}"`).join(', ')} (kernels, batch)`);
+        a.parallel = [...new Set(modes)] as WasmParallel[];
         break;
       }
       case '--sizes': {

@@ -95,6 +95,7 @@ async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs
     configs: args.configs.join(','),
     ...(args.sizes ? { sizes: args.sizes.join(',') } : {}),
     threads: args.threads.join(','),
+    parallel: args.parallel.join(','),
     ...(args.deadlineS !== null ? { deadlineAt: String(deadlineAt(args)) } : {}),
     steps: String(args.steps),
     warmup: String(args.warmup),
@@ -111,7 +112,7 @@ async function runBenchPage(browser: Browser, server: AppServer, args: BenchArgs
     if (t.startsWith('[bench] ')) log(`chromium ${t.slice(8)}`);
   });
   // Budget per backend and size plus drift and start-up; generous, the page reports skips itself.
-  const runs = backends.length + (backends.includes('wasm') ? args.threads.length - 1 : 0);
+  const runs = backends.length + (backends.includes('wasm') ? args.threads.length * args.parallel.length - 1 : 0);
   const timeout = (runs * (benchCells(args.configs, args.sizes).length * (args.budgetS + 30) + args.driftBudgetS + 60)) * 1000;
   await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench !== undefined, null, { timeout, polling: 1000 });
   const result = (await page.evaluate(() => (window as unknown as { __bench: unknown }).__bench)) as PageResult;

@@ -4,7 +4,7 @@ import { configFromSearchParams } from './ldae/config';
 import { applyPreset } from './ldae/presets';
 import { faultsFromSearchParams } from './engine/engineFaults';
 import { createEngineClient } from './engine/client/engineClient';
-import { parseThreadsParam } from './backends/wasmThreadPlan';
+import { parseParallelParam, parseThreadsParam } from './backends/wasmThreadPlan';
 import { App } from './ui/App';
 import { connectEngine } from './ui/store/events';
 import { useTeachingStore } from './ui/store/teachingStore';
@@ -23,15 +23,18 @@ const page = pageParamsFrom(params, TOUR_STEPS.length);
 const { nan: fault, engine: engineFault, problem: faultProblem } = faultsFromSearchParams(params);
 // ?threads=N: wasm's thread count, a runtime setting of this page (not an experiment knob).
 const threads = parseThreadsParam(params.get('threads'));
+// ?parallel=kernels|batch: how wasm uses those threads (XNNPACK's pool, or one replica per thread).
+const parallel = parseParallelParam(params.get('parallel'));
 useTeachingStore.setState({ classroom: page.classroom, hidden: page.hidden });
 connectEngine(createEngineClient(), {
   config,
   backend: config.backend,
   dataset: config.dataset,
-  urlProblems: [...problems, ...(shared.problem ? [shared.problem] : []), ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : [])],
+  urlProblems: [...problems, ...(shared.problem ? [shared.problem] : []), ...page.problems, ...(faultProblem ? [faultProblem] : []), ...(threads.problem ? [threads.problem] : []), ...(parallel.problem ? [parallel.problem] : [])],
   fault,
   engineFault,
   threads: threads.threads,
+  parallel: parallel.parallel,
   fromSharedLink: openedFromSharedLink(params),
   preset: shared.preset,
 });

@@ -25,15 +25,36 @@ export function autoWasmThreads(hardwareConcurrency: number | undefined): number
   return Math.max(1, Math.min(MAX_AUTO_WASM_THREADS, Math.floor(hardwareConcurrency ?? 1)));
 }
 
-/** The thread count to run with: `requested` (?threads=N) or hardwareConcurrency capped at MAX_AUTO_WASM_THREADS, and 1 with a reason where threads cannot run. */
-export function planWasmThreads(env: WasmThreadEnv, requested: number | null): WasmThreadPlan {
+export type WasmParallel = WasmThreadPlan['parallel'];
+
+/**
+ * The default use of several threads: 'batch' (one single-threaded replica per thread, each
+ * computing a slice of the batch) beat XNNPACK's pool in the benchmark (README, Performance): the
+ * pool threads only the matmuls, the replicas every kernel of the step.
+ */
+export const DEFAULT_WASM_PARALLEL: WasmParallel = 'batch';
+
+/**
+ * The thread count to run with: `requested` (?threads=N) or hardwareConcurrency capped at
+ * MAX_AUTO_WASM_THREADS, and 1 with a reason where threads cannot run. Batch-parallel replicas
+ * are plain workers, so they need neither cross-origin isolation nor wasm threads.
+ */
+export function planWasmThreads(env: WasmThreadEnv, requested: number | null, parallel: WasmParallel = DEFAULT_WASM_PARALLEL): WasmThreadPlan {
   const wanted = requested ?? autoWasmThreads(env.hardwareConcurrency);
-  if (wanted <= 1) return { threads: 1, fallbackReason: null };
+  if (wanted <= 1) return { threads: 1, parallel: 'kernels', fallbackReason: null };
+  if (parallel === 'batch') return { threads: wanted, parallel, fallbackReason: null };
   if (!env.crossOriginIsolated) {
-    return { threads: 1, fallbackReason: 'single-threaded wasm: the page is not cross-origin isolated (needs COOP: same-origin and COEP: require-corp headers), so there is no SharedArrayBuffer' };
+    return { threads: 1, parallel, fallbackReason: 'single-threaded wasm: the page is not cross-origin isolated (needs COOP: same-origin and COEP: require-corp headers), so there is no SharedArrayBuffer' };
   }
-  if (!env.multithreadSupported) return { threads: 1, fallbackReason: 'single-threaded wasm: this browser has no WebAssembly threads / SharedArrayBuffer' };
-  return { threads: wanted, fallbackReason: null };
+  if (!env.multithreadSupported) return { threads: 1, parallel, fallbackReason: 'single-threaded wasm: this browser has no WebAssembly threads / SharedArrayBuffer' };
+  return { threads: wanted, parallel, fallbackReason: null };
+}
+
+/** Parses ?parallel=kernels|batch (null when absent); a bad value gives a problem line and null. */
+export function parseParallelParam(raw: string | null): { parallel: WasmParallel | null; problem: string | null } {
+  if (raw === null || raw === '') return { parallel: null, problem: null };
+  if (raw === 'kernels' || raw === 'batch') return { parallel: raw, problem: null };
+  return { parallel: null, problem: `parallel must be kernels or batch, got "${raw}"; using ${DEFAULT_WASM_PARALLEL}` };
 }
 
 /** Parses ?threads=N (null when absent); a bad value gives a problem line and null. */

@@ -1,8 +1,10 @@
 // The browser bench page (bench.html): runs the training-step benchmark in one worker per
 // backend, one backend after another, shows a table and leaves the result on window.__bench.
-// wasm runs once per entry of threads= (auto: the app's default count), each in a fresh worker.
+// wasm runs once per entry of threads= (auto: the app's default count) and, for counts above 1,
+// once per entry of parallel= (kernels: XNNPACK's pool; batch: one replica per thread), each in a
+// fresh worker.
 // Query: ?backends=webgpu,webgl,wasm&configs=ldae,colour,ldae-tuned&sizes=micro,tiny,small
-//        &threads=1,auto&steps=20&warmup=3&budget=60&driftSteps=1000&driftBudget=30
+//        &threads=1,auto&parallel=kernels,batch&steps=20&warmup=3&budget=60&driftSteps=1000&driftBudget=30
 //        &trainImages=10000&kernels=custom|reference&deadlineAt=<Date.now() ms>
 // (no sizes=: each config at its default sizes, see benchConfigs.ts)
 import type { BackendName } from '../types/run';
@@ -22,6 +24,7 @@ const configs = list('configs', BENCH_CONFIGS.join(',')).filter((c): c is BenchC
 const cells = benchCells(configs, sizes);
 /** The wasm thread counts to run, 'auto' resolved as the app resolves it, duplicates dropped. */
 const wasmThreads = [...new Set(list('threads', '1,auto').map((t) => (t === 'auto' ? autoWasmThreads(navigator.hardwareConcurrency) : Number(t))))].filter((n) => Number.isInteger(n) && n >= 1);
+const parallelModes = list('parallel', 'kernels,batch').filter((m): m is BenchRequest['parallel'] => m === 'kernels' || m === 'batch');
 const deadlineAt = params.has('deadlineAt') ? num('deadlineAt', 0) : null;
 const logEl = document.getElementById('log')!;
 const tableEl = document.getElementById('table')!;
@@ -31,12 +34,21 @@ function log(line: string): void {
   logEl.textContent += `${line}\n`;
 }
 
-function runBackend(backend: BackendName, threads: number | null): Promise<Extract<BenchReply, { type: 'done' | 'error' }>> {
-  const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module', name: `bench-${backend}${threads ? `-${threads}` : ''}` });
+interface BackendRun {
+  backend: BackendName;
+  threads: number | null;
+  parallel: BenchRequest['parallel'];
+}
+
+const runLabel = (r: BackendRun) => `${r.backend}${r.threads ? ` x${r.threads}${r.parallel === 'batch' ? ' batch-parallel' : ''}` : ''}`;
+
+function runBackend({ backend, threads, parallel }: BackendRun): Promise<Extract<BenchReply, { type: 'done' | 'error' }>> {
+  const worker = new Worker(new URL('./benchWorker.ts', import.meta.url), { type: 'module', name: `bench-${backend}${threads ? `-${threads}` : ''}${parallel === 'batch' ? '-batch' : ''}` });
   const req: BenchRequest = {
     backend,
     cells,
     threads,
+    parallel,
     deadlineAt,
     steps: num('steps', 20),
     warmup: num('warmup', 3),
@@ -64,15 +76,20 @@ function runBackend(backend: BackendName, threads: number | null): Promise<Extra
 
 async function main(): Promise<void> {
   const result: PageResult = { rows: [], skipped: [], profiles: [], adapters: {}, notes: [], errors: [] };
-  const runs = backends.flatMap((backend): { backend: BackendName; threads: number | null }[] => (backend === 'wasm' ? wasmThreads.map((threads) => ({ backend, threads })) : [{ backend, threads: null }]));
-  for (const { backend, threads } of runs) {
+  const runs = backends.flatMap((backend): BackendRun[] =>
+    backend === 'wasm'
+      ? wasmThreads.flatMap((threads) => (threads > 1 ? parallelModes : (['kernels'] as const)).map((parallel) => ({ backend, threads, parallel })))
+      : [{ backend, threads: null, parallel: 'kernels' }],
+  );
+  for (const run of runs) {
+    const { backend } = run;
     if (deadlineAt !== null && Date.now() > deadlineAt) {
       log(`${backend}: not started, the run's deadline has passed`);
-      result.notes.push(`${backend}${threads ? ` x${threads}` : ''}: not started, the run's --deadline had passed`);
+      result.notes.push(`${runLabel(run)}: not started, the run's --deadline had passed`);
       continue;
     }
-    log(`${backend}${threads ? ` x${threads}` : ''}: starting`);
-    const r = await runBackend(backend, threads);
+    log(`${runLabel(run)}: starting`);
+    const r = await runBackend(run);
     if (r.type === 'error') {
       log(`${backend}: error: ${r.message}`);
       result.errors.push(`${backend}: ${r.message}`);

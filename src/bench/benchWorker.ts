@@ -5,6 +5,7 @@ import { loadDatasetBrowser } from '../data/loadBrowser';
 import { DEFAULT_DATASET } from '../data/registry';
 import { setWebGpuRowKernels } from '../backends';
 import { describeAdapter, selectBackend } from '../engine/worker/backend';
+import { workerShards } from '../engine/worker/gradientShards';
 import { splitImages } from '../ldae/deviceData';
 import type { LoadedDataset } from '../types/data';
 import { benchData, benchExperimentConfig, colourBenchDataset, type BenchData } from './benchConfigs';
@@ -32,7 +33,10 @@ function webglRenderer(): string | null {
 }
 
 async function run(req: BenchRequest): Promise<void> {
-  const selection = await selectBackend(req.backend, { threads: req.threads });
+  const selection = await selectBackend(req.backend, { threads: req.threads, parallel: req.parallel });
+  // Batch-parallel: this worker is one single-threaded replica and threads - 1 shard workers the others.
+  const plan = selection.wasmThreads;
+  const shardCount = plan?.parallel === 'batch' ? plan.threads - 1 : 0;
   if (selection.backend !== req.backend) {
     post({ type: 'error', backend: req.backend, message: `backend ${req.backend} unavailable: ${selection.failures.join('; ')}` });
     return;
@@ -61,6 +65,7 @@ async function run(req: BenchRequest): Promise<void> {
         cpuMs: null,
         deadlineAt: req.deadlineAt,
         log: (line) => post({ type: 'log', line }),
+        shards: shardCount > 0 ? { factory: workerShards, count: shardCount } : null,
       });
       if ('row' in out) rows.push(out.row);
       else skipped.push(out.skipped);

@@ -8,7 +8,7 @@ export function formatTable(rows: (BenchRow & { env?: string })[], skipped: (Ski
   const body = rows.map((r) => [
     r.env ?? '',
     r.backend,
-    r.threads === null ? '-' : String(r.threads),
+    r.threads === null ? '-' : `${r.threads}${r.parallel === 'batch' ? ' batch' : ''}`,
     r.config,
     r.size,
     f(r.ms_per_step, 1),
@@ -26,6 +26,6 @@ export function formatTable(rows: (BenchRow & { env?: string })[], skipped: (Ski
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   const out = [line(header), ...body.map(line)];
-  for (const s of skipped) out.push(`skipped ${s.env ? `${s.env} ` : ''}${s.backend}${s.threads !== null && s.threads > 1 ? ` x${s.threads}` : ''}/${s.config}/${s.size}: ${s.reason}`);
+  for (const s of skipped) out.push(`skipped ${s.env ? `${s.env} ` : ''}${s.backend}${s.threads !== null && s.threads > 1 ? ` x${s.threads}${s.parallel === 'batch' ? ' batch' : ''}` : ''}/${s.config}/${s.size}: ${s.reason}`);
   return out.join('\n');
 }

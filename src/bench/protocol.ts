@@ -9,6 +9,8 @@ export interface BenchRequest {
   cells: BenchCell[];
   /** wasm: XNNPACK threads (null: the app's default); ignored by other backends. */
   threads: number | null;
+  /** wasm with threads > 1: XNNPACK's pool inside kernels, or one single-threaded replica per thread (batch-parallel). */
+  parallel: 'kernels' | 'batch';
   /** Date.now() after which no new measurement starts (null: none). */
   deadlineAt: number | null;
   steps: number;

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { buildModel, obtainTokenizer } from '../ldae/build';
 import type { ExperimentConfig, ModelSize } from '../ldae/config';
+import type { ShardFactory } from '../ldae/parallel/shards';
 import { Trainer } from '../ldae/trainer';
 import { installCounters } from './counters';
 
@@ -19,8 +20,10 @@ export interface BenchRow {
   size: ModelSize;
   /** Which bench config (src/bench/benchConfigs.ts): ldae, colour, ldae-tuned. */
   config: string;
-  /** Threads the backend computes with: wasm's XNNPACK thread count, 1 on cpu, null on GPU backends. */
+  /** Threads the backend computes with: wasm's XNNPACK thread count (batch-parallel: the replicas, one thread each), 1 on cpu, null on GPU backends. */
   threads: number | null;
+  /** How wasm uses its threads: 'kernels' (XNNPACK's pool inside the matmuls) or 'batch' (one replica per thread, each computing a slice of the batch); null elsewhere. */
+  parallel: 'kernels' | 'batch' | null;
   ms_per_step: number;
   images_per_s: number;
   /** Achieved training GFLOP/s (analytic ViT FLOPs / wall time). */
@@ -60,6 +63,7 @@ export interface Skipped {
   size: ModelSize;
   config: string;
   threads: number | null;
+  parallel: 'kernels' | 'batch' | null;
   reason: string;
 }
 
@@ -85,6 +89,8 @@ export interface StepBenchOptions {
   /** Date.now() after which nothing new starts (the run's --deadline): the budgets shrink to fit. */
   deadlineAt?: number | null;
   log?: (line: string) => void;
+  /** Batch-parallel training: `count` gradient shards besides this replica (wasm; one thread each). */
+  shards?: { factory: ShardFactory; count: number } | null;
 }
 
 export interface MatmulResult {
@@ -152,11 +158,13 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
   const size = cfg.modelSize;
   const log = o.log ?? (() => {});
   const config = o.configName ?? 'ldae';
-  const threads = backendThreads();
-  const label = `${backend}${threads !== null && threads > 1 ? ` x${threads}` : ''}/${config}/${size}`;
+  const batchParallel = (o.shards?.count ?? 0) > 0;
+  const threads = batchParallel ? o.shards!.count + 1 : backendThreads();
+  const parallel = backend !== 'wasm' ? null : batchParallel ? 'batch' : 'kernels';
+  const label = `${backend}${threads !== null && threads > 1 ? ` x${threads}${batchParallel ? ' batch-parallel' : ''}` : ''}/${config}/${size}`;
   const skip = (reason: string): StepBenchOutcome => {
     log(`${label}: skipped, ${reason}`);
-    return { skipped: { backend, size, config, threads, reason } };
+    return { skipped: { backend, size, config, threads, parallel, reason } };
   };
   const leftS = o.deadlineAt ? (o.deadlineAt - Date.now()) / 1000 : Infinity;
   if (leftS <= 0) return skip('the run\'s --deadline has passed');
@@ -176,9 +184,13 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
   const trainer = new Trainer(model, o.images);
   const counters = installCounters();
   try {
+    if (o.shards && batchParallel) await trainer.useShards(o.shards.factory, o.shards.count);
+    // Batch-parallel: each replica multiplies on one thread of its own, so the peak is this
+    // (one-thread) matmul times the replicas.
+    const peakScale = batchParallel ? trainer.replicas : 1;
     const mm512a = await benchMatmul(512, 512, 512, o.cpuMs);
     // Lower bound on the time (MFU <= 1): skip without running a step when even that is too long.
-    const lowerS = ((warmup + timedSteps) * flopsPerStep) / (mm512a.gflops * 1e9);
+    const lowerS = ((warmup + timedSteps) * flopsPerStep) / (peakScale * mm512a.gflops * 1e9);
     if (lowerS > budgetS) {
       return skip(`even at the matmul's ${mm512a.gflops.toFixed(1)} GFLOP/s, ${warmup + timedSteps} steps of ${(flopsPerStep / 1e9).toFixed(2)} GFLOP need ${lowerS.toFixed(0)} s > ${budgetS} s budget`);
     }
@@ -188,7 +200,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
     let fastestMs = Infinity;
     for (let i = 0; i < warmup; i++) {
       const t0 = now();
-      trainer.trainStep();
+      await trainer.advance();
       await trainer.readMetrics();
       const ms = now() - t0;
       if (i === 0) firstStepMs = ms;
@@ -218,7 +230,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
     for (let w = 0; w < windows; w++) {
       const t0 = now();
       const c0 = o.cpuMs?.() ?? 0;
-      for (let i = 0; i < window; i++) trainer.trainStep();
+      for (let i = 0; i < window; i++) await trainer.advance();
       await trainer.readMetrics();
       wallPerStep.push((now() - t0) / window);
       if (o.cpuMs) cpuPerStep.push((o.cpuMs() - c0) / window);
@@ -231,7 +243,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
     // Tensor drift: keep training (untimed) toward driftSteps while the budget allows.
     const driftStart = now();
     while (trainer.step < o.driftSteps && (now() - driftStart) / 1000 + median(wallPerStep) * window / 1000 < driftBudgetS) {
-      for (let i = 0; i < window; i++) trainer.trainStep();
+      for (let i = 0; i < window; i++) await trainer.advance();
       await trainer.readMetrics();
       markDrift();
     }
@@ -239,7 +251,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
 
     const ms = median(wallPerStep);
     const cpuMs = cpuPerStep.length ? median(cpuPerStep) : null;
-    const matmulGflops = (mm512a.gflops + mm512b.gflops) / 2;
+    const matmulGflops = (peakScale * (mm512a.gflops + mm512b.gflops)) / 2;
     const gflops = flopsPerStep / ms / 1e6;
     const mmCpu = mm512a.cpuGflops !== null && mm512b.cpuGflops !== null ? (mm512a.cpuGflops + mm512b.cpuGflops) / 2 : null;
     const row: BenchRow = {
@@ -247,6 +259,7 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
       size,
       config,
       threads,
+      parallel,
       ms_per_step: ms,
       images_per_s: (1000 * batch) / ms,
       gflops,
@@ -262,8 +275,8 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
       cpu_ms_per_step: cpuMs,
       mfu_cpu: cpuMs !== null && mmCpu !== null ? flopsPerStep / cpuMs / 1e6 / mmCpu : null,
       matmul_model_shape: mmShape,
-      matmul_model_gflops: mmModel.gflops,
-      mfu_model_shape: gflops / mmModel.gflops,
+      matmul_model_gflops: peakScale * mmModel.gflops,
+      mfu_model_shape: gflops / (peakScale * mmModel.gflops),
       ops_per_step: counts.ops / timedSteps,
       dispatches_per_step: counts.dispatches === null ? null : counts.dispatches / timedSteps,
       uploads_per_step: counts.uploads / timedSteps,

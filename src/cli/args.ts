@@ -1,6 +1,7 @@
 // Command-line arguments of `npm run experiment`: flags -> a validated ExperimentConfig.
 import { DEFAULT_CONFIG, MODEL_SIZES, configProblems, parseConfigValue, type ExperimentConfig } from '../ldae/config';
 import { ALL_PRESET_IDS, applyPreset } from '../ldae/presets';
+import { MAX_WASM_THREADS } from '../backends/wasmThreadPlan';
 
 export const NODE_BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -11,6 +12,8 @@ export interface CliOptions {
   backend: NodeBackend;
   /** Use only the first N training images (0 = all). */
   trainImages: number;
+  /** --threads N: train as N batch-parallel wasm replicas (worker threads), 1 = this thread only. */
+  threads: number;
   help: boolean;
   /** Flags other CLI features (probe, sweep) register; raw values by flag name (the last one given). */
   extra: Record<string, string>;
@@ -26,9 +29,10 @@ export interface CliOptions {
 export class CliError extends Error {}
 
 export const USAGE = `usage: npm run experiment -- [--preset ${ALL_PRESET_IDS.join('|')}] [--steps N] [--backend ${NODE_BACKENDS.join('|')}]
-       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist | --data PATH] [--train-images N] [--probe-every K] [--set key=value ...]
+       [--seed N] [--size ${MODEL_SIZES.join('|')}] [--dataset fashion-mnist|mnist | --data PATH] [--train-images N] [--probe-every K] [--threads N] [--set key=value ...]
 Streams one JSON object per line (metrics; a probe line every K steps, 0 = only at the end), then a summary line
-with the final probe and the raw-pixel / random-init baselines (cached in .cache/baselines).`;
+with the final probe and the raw-pixel / random-init baselines (cached in .cache/baselines).
+--threads N (wasm): N batch-parallel replicas, one worker thread each, every batch cut into N slices (default 1).`;
 
 /** Flags that take a value and map onto a config key. */
 const CONFIG_FLAGS: Record<string, keyof ExperimentConfig> = {
@@ -47,6 +51,7 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
   let preset = 'ldae';
   let backend: NodeBackend = 'wasm';
   let trainImages = 0;
+  let threads = 1;
   let help = false;
   let presetGiven = false;
   let trainImagesGiven = false;
@@ -79,6 +84,10 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
       trainImagesGiven = true;
       trainImages = Number(raw);
       if (!Number.isInteger(trainImages) || trainImages < 0) throw new CliError(`--train-images must be a non-negative integer, got "${raw}"`);
+    } else if (flag === '--threads') {
+      const raw = value();
+      threads = Number(raw);
+      if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS) throw new CliError(`--threads must be an integer in [1, ${MAX_WASM_THREADS}], got "${raw}"`);
     } else if (flag === '--set' || arg.startsWith('--set=')) {
       const kv = arg.startsWith('--set=') ? arg.slice(6) : value();
       const eq = kv.indexOf('=');
@@ -104,8 +113,9 @@ export function parseArgs(argv: string[], extraFlags: readonly string[] = []): C
     }
   }
   config = { ...config, backend };
+  if (threads > 1 && backend !== 'wasm') throw new CliError(`--threads ${threads} trains batch-parallel wasm replicas: it needs --backend wasm, got "${backend}"`);
   // With --data the image shape is known only once the files are imported (checked again then).
   const problems = configProblems(config, '--data' in extra ? null : undefined);
   if (problems.length > 0) throw new CliError(problems.map((p) => p.message).join('; '));
-  return { preset, config, backend, trainImages, help, extra, extraAll, sets, presetGiven, trainImagesGiven };
+  return { preset, config, backend, trainImages, threads, help, extra, extraAll, sets, presetGiven, trainImagesGiven };
 }

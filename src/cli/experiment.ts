@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       trainImages: opts.trainImages,
       run: async (config) =>
         runExperiment(
-          { preset: opts.preset, config, backend: await runtime.backend(), trainImages: opts.trainImages, tokenizerCache },
+          { preset: opts.preset, config, backend: await runtime.backend(), trainImages: opts.trainImages, threads: opts.threads, tokenizerCache },
           await runtime.data(config.dataset),
           () => {},
         ),
@@ -121,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
       config: runConfig,
       backend,
       trainImages: resumed ? resumed.record.trainImages : opts.trainImages,
+      threads: opts.threads,
       tokenizerCache,
       saveCheckpoint,
       fault,

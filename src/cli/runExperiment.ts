@@ -18,6 +18,7 @@ import { datasetBlock } from './datasetFlags';
 import type { RunBundle, RunRecord } from '../ldae/bundle/runBundle';
 import { baselinesOf } from '../ldae/session/sessionProbes';
 import { writeRunBundleFile } from '../node/runBundleFile';
+import { nodeWorkerShards } from '../node/gradientShardsNode';
 import { baselineFields, probeFields } from './probeLines';
 
 export type Emit = (line: Record<string, unknown>) => void;
@@ -28,6 +29,8 @@ export interface ExperimentRun {
   backend: string;
   /** Use only the first N training images (0 = all). */
   trainImages: number;
+  /** --threads N > 1: N batch-parallel wasm replicas (this thread and N - 1 worker threads). */
+  threads?: number;
   /** Where fitted tokenizers are kept between runs (the CLI: .cache/tokenizers); none = always fit. */
   tokenizerCache?: TokenizerCache;
   /** --fault nan@K: step K's loss is NaN (the session's guard stops the run). */
@@ -59,6 +62,7 @@ const neverStop = () => false;
 
 export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emit: Emit): Promise<Record<string, unknown>> {
   const cfg = run.config;
+  const threads = run.threads ?? 1;
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const startedAt = new Date().toISOString();
@@ -76,6 +80,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       baselineCache: createBaselineCache(new FileBaselineStore()),
       fault: run.fault ?? null,
       resume: run.resume?.bundle ?? null,
+      shards: threads > 1 ? { factory: nodeWorkerShards, count: threads - 1 } : null,
     });
     const s = session;
     const tok = s.tokenizerSummary;
@@ -192,6 +197,7 @@ export async function runExperiment(run: ExperimentRun, data: LoadedDataset, emi
       config: cfg,
       dataset: datasetBlock(data.meta),
       backend: run.backend,
+      threads,
       steps: step,
       images_per_s: (steadySteps * batch) / steadySeconds,
       ms_per_step: (steadySeconds * 1000) / steadySteps,

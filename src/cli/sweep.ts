@@ -51,7 +51,7 @@ export async function runTokenizerSweep(
       rawPixel = { linearTestAcc: b.raw_pixel.linear_test_acc, knnTestAcc: b.raw_pixel.knn_test_acc };
     };
     try {
-      const s = (await runExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, inner)) as unknown as CellSummary;
+      const s = (await runExperiment({ preset: opts.preset, config, backend, trainImages: opts.trainImages, threads: opts.threads, tokenizerCache }, data, inner)) as unknown as CellSummary;
       const cell: SweepCell = {
         tokenizer,
         d,

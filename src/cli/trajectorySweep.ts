@@ -42,7 +42,7 @@ export async function runTrajectorySweep(
   for (const [i, id] of PRESET_IDS.entries()) {
     const config = trajectoryConfig(opts, id, data);
     try {
-      const s = (await runExperiment({ preset: id, config, backend, trainImages: opts.trainImages, tokenizerCache }, data, () => {})) as {
+      const s = (await runExperiment({ preset: id, config, backend, trainImages: opts.trainImages, threads: opts.threads, tokenizerCache }, data, () => {})) as {
         probe: { linear_test_acc: number; knn_test_acc: number };
         final_loss: number | null;
         params: number;

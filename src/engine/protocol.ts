@@ -21,9 +21,10 @@ export type ImportKind = 'image-folder' | 'cifar-10';
 export type EngineCommand =
   /**
    * threads: wasm's thread count from ?threads=N (null: hardwareConcurrency, capped).
+   * parallel: how wasm uses them, from ?parallel= (null: the default, batch-parallel replicas).
    * engineFault: ?fault=device-lost@K / crash@K (tests, demos of recovery).
    */
-  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null; engineFault?: EngineFault | null }
+  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null; parallel?: 'kernels' | 'batch' | null; engineFault?: EngineFault | null }
   /** The page's heartbeat: answered by `pong` at once, even while training (between steps). */
   | { type: 'ping'; n: number }
   | { type: 'loadDataset'; dataset: DatasetId }

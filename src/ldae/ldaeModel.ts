@@ -44,6 +44,8 @@ export interface LdaeModel {
   /** The training images' shape (square: imageSide = height = width). */
   readonly imageShape: ImageShape;
   readonly imageSide: number;
+  /** The data PCA the pca-weighted loss reads (null for the other weightings). */
+  readonly pca: PatchPca | null;
   /** gamma_t, sigma_t for each t (from the schedule, uploaded) and eps ~ N(0, I) seeded by `seed`. */
   noise(t: Float32Array, seed: number): Noise;
   /** The same from a device t [B]: gamma_t, sigma_t computed there and eps drawn there (needs hasDeviceRandom). */
@@ -95,6 +97,7 @@ export function createLdaeModel(cfg: ExperimentConfig, tokenizer: Tokenizer, pca
     tokens,
     imageShape: { height, width, channels },
     imageSide,
+    pca: pcaLoss ? pca : null,
     noise(t, seed) {
       const B = t.length;
       const gamma = new Float32Array(B);

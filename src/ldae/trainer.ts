@@ -12,6 +12,8 @@ import type { Noise } from './objective';
 import type { FaultInjection } from './nonFinite';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
+import { replicaSpec, type SliceInputs } from './parallel/replica';
+import { sliceSizes, type GradientShard, type ShardFactory } from './parallel/shards';
 import { deriveSeed, permutation, rng } from './random';
 import { sampleTimes } from './schedules';
 
@@ -60,6 +62,8 @@ export class Trainer {
   /** The injected fault fires once: a rolled-back run that replays its step does not hit it again. */
   private faultFired = false;
   private orderOnDevice: { source: Int32Array; tensor: tf.Tensor1D } | null = null;
+  /** Batch-parallel training: the shards that compute the other slices of each batch (none: one replica). */
+  private shards: GradientShard[] = [];
 
   constructor(
     readonly model: LdaeModel,
@@ -92,8 +96,32 @@ export class Trainer {
     return idx;
   }
 
+  /**
+   * Splits every following batch across `count` shards made by `factory` and this replica (see
+   * parallelStep); the shards are the trainer's to dispose. Only where t and eps are drawn on the
+   * CPU (wasm, cpu): the slices are cut from the same draws a single replica makes.
+   */
+  async useShards(factory: ShardFactory, count: number): Promise<void> {
+    if (hasDeviceRandom(tf.getBackend())) throw new Error(`batch-parallel training runs on wasm or cpu, not ${tf.getBackend()}`);
+    const shards = count > 0 ? await factory(replicaSpec(this.model), count) : [];
+    this.disposeShards();
+    this.shards = shards;
+  }
+
+  /** Replicas computing each batch: 1 + the shards (as many as the batch has images, at most). */
+  get replicas(): number {
+    return sliceSizes(this.batchSize, this.shards.length + 1).length;
+  }
+
+  /** One optimisation step: on this replica alone (trainStep), or split across the shards (parallelStep). */
+  async advance(): Promise<void> {
+    if (this.shards.length === 0) this.trainStep();
+    else await this.parallelStep();
+  }
+
   /** Dispatches one optimisation step; loss and gradient norm stay on the device until readMetrics. */
   trainStep(): void {
+    if (this.shards.length > 0) throw new Error('trainStep: this trainer has gradient shards, step it with advance()');
     const s = this.step;
     const idx = this.nextIndices();
     // Where the device draws (webgpu), t and eps are generated there and the batch is a slice of
@@ -125,6 +153,77 @@ export class Trainer {
     tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
     this.pending.push(out);
     this.step++;
+  }
+
+  /**
+   * One step with the batch cut into slices (sliceSizes): this replica computes the first slice's
+   * gradients while each shard computes one of the others at the same weights; the step's
+   * gradients and loss are their means weighted by slice size (the loss is a mean over images, so
+   * this is the whole batch's gradient up to float rounding), and AdamW, the EMA and the metrics
+   * go on here as in trainStep. The batch, t, eps and the augmentation are the draws trainStep
+   * makes, so a run's numbers do not depend on the shard count beyond rounding.
+   */
+  private async parallelStep(): Promise<void> {
+    const s = this.step;
+    const idx = this.nextIndices();
+    const B = idx.length;
+    const variables = this.model.vit.variables;
+    const t = sampleTimes(this.cfg, B, rng(deriveSeed(this.cfg.seed, 't', s)));
+    const x0 = tf.tidy(() => {
+      const batch = tf.gather(this.images, tf.tensor1d(idx, 'int32')) as tf.Tensor4D;
+      return augmentationOn(this.cfg) ? augmentBatch(batch, this.cfg, deriveSeed(this.cfg.seed, 'augment', s)) : batch;
+    });
+    const tT = tf.tensor1d(t);
+    const noise = this.model.noise(t, deriveSeed(this.cfg.seed, 'eps', s));
+    const poisoned = this.fault !== null && !this.faultFired && s + 1 === this.fault.nanAtStep;
+    if (poisoned) this.faultFired = true;
+    const sizes = sliceSizes(B, this.shards.length + 1);
+    const flatParams = tf.tidy(() => tf.concat(variables.map((v) => tf.reshape(v, [-1]))));
+    const [params, x0s, gammas, sigmas, epss] = await Promise.all([flatParams, x0, noise.gamma, noise.sigma, noise.eps].map((x) => x.data() as Promise<Float32Array>));
+    flatParams.dispose();
+    const perImage = (a: Float32Array) => a.length / B;
+    const cut = (a: Float32Array, from: number, n: number) => a.slice(from * perImage(a), (from + n) * perImage(a));
+    let from = sizes[0];
+    const pending = this.shards.slice(0, sizes.length - 1).map((shard, k) => {
+      const n = sizes[k + 1];
+      const slice: SliceInputs = { x0: cut(x0s, from, n), t: t.slice(from, from + n), gamma: cut(gammas, from, n), sigma: cut(sigmas, from, n), eps: cut(epss, from, n) };
+      from += n;
+      return shard.gradients(k === sizes.length - 2 ? params : params.slice(), slice);
+    });
+    const own = tf.tidy(() => {
+      const n = sizes[0];
+      const part = { gamma: tf.slice(noise.gamma, 0, n), sigma: tf.slice(noise.sigma, 0, n), eps: tf.slice(noise.eps, 0, n) };
+      const loss = () => this.model.loss(tf.slice(x0, 0, n), tf.slice(tT, 0, n), part);
+      const { value, grads } = tf.variableGrads(() => (poisoned ? (tf.mul(loss(), Number.NaN) as tf.Scalar) : loss()), variables);
+      return { value, flat: tf.concat(variables.map((v) => tf.reshape(grads[v.name], [-1]))) };
+    });
+    tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
+    const [ownLoss, ownGrads] = await Promise.all([own.value.data(), own.flat.data() as Promise<Float32Array>]);
+    tf.dispose([own.value, own.flat]);
+    const others = await Promise.all(pending);
+    const gradients = new Float32Array(ownGrads.length);
+    let loss = 0;
+    [{ loss: ownLoss[0], grads: ownGrads }, ...others].forEach((r, k) => {
+      const w = sizes[k] / B;
+      loss += w * r.loss;
+      for (let i = 0; i < gradients.length; i++) gradients[i] += w * r.grads[i];
+    });
+    let offset = 0;
+    const list = variables.map((v) => {
+      const g = tf.tensor(gradients.subarray(offset, offset + v.size), v.shape);
+      offset += v.size;
+      return g;
+    });
+    const gradNorm = this.optimizer.step(list);
+    tf.dispose(list);
+    this.ema?.update();
+    this.pending.push({ loss: tf.scalar(loss), gradNorm });
+    this.step++;
+  }
+
+  private disposeShards(): void {
+    for (const shard of this.shards) shard.dispose();
+    this.shards = [];
   }
 
   /** The current epoch's order on the device, uploaded when the order changes (a new epoch, a restore). */
@@ -233,5 +332,6 @@ export class Trainer {
     this.orderOnDevice = null;
     this.optimizer.dispose();
     this.ema?.dispose();
+    this.disposeShards();
   }
 }

@@ -107,8 +107,10 @@ export interface ModelSummary {
 
 /** The wasm backend's thread plan (src/backends/wasmThreadPlan.ts makes it). */
 export interface WasmThreadPlan {
-  /** Threads XNNPACK should use (1 = the single-threaded SIMD build). */
+  /** Threads the step computes on: XNNPACK's pool ('kernels') or single-threaded replicas ('batch'); 1 = the single-threaded SIMD build. */
   threads: number;
+  /** How more than one thread is used: 'kernels' (XNNPACK's pool inside the matmuls, needs cross-origin isolation) or 'batch' (one worker per thread, each computing a slice of every batch). */
+  parallel: 'kernels' | 'batch';
   /** Why it is 1 although more were wanted (not isolated, no support); null otherwise. */
   fallbackReason: string | null;
 }

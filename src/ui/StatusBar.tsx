@@ -19,13 +19,13 @@ function BackendText() {
     const a = backend.adapter;
     const adapter = a ? ` · ${[a.vendor, a.architecture].filter(Boolean).join(' / ') || 'unknown adapter'}${a.isFallbackAdapter ? ' (fallback adapter)' : ''}` : '';
     const t = backend.wasmThreads;
-    const threads = t ? ` · ${t.threads} thread${t.threads === 1 ? '' : 's'}` : '';
+    const threads = t ? ` · ${t.threads} thread${t.threads === 1 ? '' : 's'}${t.parallel === 'batch' && t.threads > 1 ? ' · batch-parallel' : ''}` : '';
     text = `Backend: ${backend.backend}${adapter}${threads}`;
   } else if (fatal) {
     text = `Backend: failed (${fatal.message})`;
   }
   return (
-    <span data-testid="backend-status" title={backend?.adapter?.description || undefined}>
+    <span data-testid="backend-status" title={backend?.adapter?.description || (backend?.wasmThreads?.parallel === 'batch' && backend.wasmThreads.threads > 1 ? 'each thread is a worker with its own replica of the model, computing a slice of every batch' : undefined)}>
       {text}
     </span>
   );

@@ -4,26 +4,14 @@
 // Never throws: a backend that fails falls back.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import threadedSimdScriptUrl from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js?url';
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installKernels } from '../../backends';
-import { planWasmThreads, type WasmThreadPlan } from '../../backends/wasmThreadPlan';
-import { loadPthreadsFromScript, pthreadScriptsAllowed, withThreadsVisibleToTfjs } from '../../backends/wasmThreads';
+import { planWasmThreads, type WasmParallel, type WasmThreadPlan } from '../../backends/wasmThreadPlan';
+import { pthreadScriptsAllowed, withThreadsVisibleToTfjs } from '../../backends/wasmThreads';
+import './wasmAssets';
 import { SOFTWARE_ADAPTER_REASON, isSoftwareAdapter } from './softwareAdapter';
 import type { BackendChoice } from '../../ldae/config';
 import type { AdapterInfo, BackendName } from '../../types/run';
-
-// The .wasm files and the threaded build's untouched emscripten script are emitted by Vite and
-// served from our own origin; the pthread workers load that script (src/backends/wasmThreads.ts).
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlainUrl,
-  'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-});
-loadPthreadsFromScript(new URL(threadedSimdScriptUrl, self.location.href).href);
 
 /** A backend that has not initialised after this long is treated as failed. */
 const BACKEND_INIT_TIMEOUT_MS = 30_000;
@@ -45,20 +33,25 @@ export interface BackendSelection {
 }
 
 /** Picks the wasm build and thread count (before tf.setBackend('wasm'); tfjs reads both at init). */
-async function prepareWasmThreads(requested: number | null): Promise<WasmThreadPlan> {
+async function prepareWasmThreads(requested: number | null, parallel: WasmParallel | undefined): Promise<WasmThreadPlan> {
   const supported = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
   let plan = planWasmThreads(
     { hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated === true, multithreadSupported: supported },
     requested,
+    parallel,
   );
-  if (plan.threads > 1 && !(await pthreadScriptsAllowed())) {
-    plan = { threads: 1, fallbackReason: "single-threaded wasm: the worker's Content-Security-Policy blocks the blob: scripts wasm threads start from (needs script-src blob: for workers, see vite.config.ts)" };
+  if (plan.parallel === 'kernels' && plan.threads > 1 && !(await pthreadScriptsAllowed())) {
+    plan = { threads: 1, parallel: 'kernels', fallbackReason: "single-threaded wasm: the worker's Content-Security-Policy blocks the blob: scripts wasm threads start from (needs script-src blob: for workers, see vite.config.ts)" };
   }
-  // One thread: the plain SIMD build (no pthread pool of 8 idle workers).
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', plan.threads > 1);
-  if (plan.threads > 1) setThreadsCount(plan.threads);
+  // One XNNPACK thread (batch-parallel replicas each run one): the plain SIMD build, no pthread pool.
+  const pool = plan.parallel === 'kernels' && plan.threads > 1;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', pool);
+  if (pool) setThreadsCount(plan.threads);
   return plan;
 }
+
+/** XNNPACK's threads in this worker under a plan: the pool's, or 1 (batch-parallel: one per replica). */
+const poolThreads = (plan: WasmThreadPlan) => (plan.parallel === 'kernels' ? plan.threads : 1);
 
 type AdapterWithInfo = GPUAdapter & { info?: GPUAdapterInfo; isFallbackAdapter?: boolean };
 
@@ -111,7 +104,8 @@ async function backendNotes(name: BackendName, threads: WasmThreadPlan | null): 
   if (name !== 'wasm' || !threads) return [];
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
-  return [`wasm: SIMD ${simd ? 'on' : 'off'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}${threads.fallbackReason ? ` (${threads.fallbackReason})` : ''} (crossOriginIsolated=${isolated})`];
+  const batch = threads.parallel === 'batch' && threads.threads > 1 ? ` as ${threads.threads} batch-parallel replicas (one worker each)` : '';
+  return [`wasm: SIMD ${simd ? 'on' : 'off'}, ${threads.threads} thread${threads.threads === 1 ? '' : 's'}${batch}${threads.fallbackReason ? ` (${threads.fallbackReason})` : ''} (crossOriginIsolated=${isolated})`];
 }
 
 /** The WebGPU adapter tfjs would get, described; null when there is none (or asking fails). */
@@ -127,12 +121,13 @@ async function adapterInfo(): Promise<AdapterInfo | null> {
 /**
  * Selects a backend; `requested` 'auto' walks AUTO_ORDER, skipping WebGPU on a software adapter
  * (and WebGL with it, which would run on the same software rasteriser); a forced one is tried first.
- * `options.threads` (?threads=N) overrides wasm's thread count (default: hardwareConcurrency, capped);
+ * `options.threads` (?threads=N) overrides wasm's thread count (default: hardwareConcurrency, capped),
+ * `options.parallel` (?parallel=) how they are used (batch-parallel: this worker's wasm runs one thread);
  * `options.order` replaces the order tried (recovery from a lost device: webgpu, then wasm).
  */
 export async function selectBackend(
   requested: BackendChoice,
-  options: { threads?: number | null; order?: readonly BackendName[] } = {},
+  options: { threads?: number | null; parallel?: WasmParallel | null; order?: readonly BackendName[] } = {},
 ): Promise<BackendSelection> {
   // auto looks at the adapter first; its description is reused when WebGPU is chosen.
   const probed = requested === 'auto' ? await adapterInfo() : null;
@@ -143,8 +138,8 @@ export async function selectBackend(
   const failures: string[] = [];
   let wasmPlan: WasmThreadPlan | null = null;
   for (const name of order) {
-    if (name === 'wasm') wasmPlan = await prepareWasmThreads(options.threads ?? null);
-    const failure = await tryBackend(name, wasmPlan?.threads);
+    if (name === 'wasm') wasmPlan = await prepareWasmThreads(options.threads ?? null, options.parallel ?? undefined);
+    const failure = await tryBackend(name, wasmPlan ? poolThreads(wasmPlan) : 1);
     if (failure !== null) {
       failures.push(`${name}: ${failure}`);
       continue;
@@ -161,7 +156,7 @@ export async function selectBackend(
           ? `preferred backends failed: ${failures.join('; ')}`
           : `forced backend ${requested} failed (${failures[0]}); using ${name}`;
     // What XNNPACK really got (tfjs may clamp the count).
-    const wasmThreads = name === 'wasm' && wasmPlan ? { ...wasmPlan, threads: wasmPlan.threads > 1 ? getThreadsCount() : 1 } : null;
+    const wasmThreads = name === 'wasm' && wasmPlan ? { ...wasmPlan, threads: poolThreads(wasmPlan) > 1 ? getThreadsCount() : wasmPlan.threads } : null;
     return { backend: name, adapter, requested, fallbackReason, failures, notes: await backendNotes(name, wasmThreads), wasmThreads };
   }
   throw new Error(`no tfjs backend could start: ${failures.join('; ')}`);

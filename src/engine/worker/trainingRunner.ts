@@ -3,6 +3,7 @@
 // so pause / stop / snapshot commands get through; snapshots and tokenizer previews asked for
 // during training run at the next step boundary, never in the middle of a step. With a runs
 // keeper (runsKeeper.ts) every run is recorded and checkpointed, and stored runs can be resumed.
+import type { ShardFactory } from '../../ldae/parallel/shards';
 import * as tf from '@tensorflow/tfjs';
 import type { ImageShape, LoadedDataset } from '../../types/data';
 import type { RunOrigin } from '../../types/runs';
@@ -65,6 +66,8 @@ export interface RunnerOptions {
   runs?: RunsKeeper | null;
   /** Image shapes of datasets other than the loaded and built-in ones (imported ones), for Import run. */
   imageShapeOf?: (dataset: string) => ImageShape | null;
+  /** Batch-parallel training: `count` gradient shards besides the runner's own replica (wasm). */
+  shards?: { factory: ShardFactory; count: number } | null;
 }
 
 export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset: LoadedDataset, opts: RunnerOptions = {}): TrainingRunner {
@@ -168,6 +171,7 @@ export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset
         resume: o.resume ?? null,
         onTokenizerProgress: tokenizerProgress,
         onProbeProgress: (fraction) => post({ type: 'probeProgress', fraction }),
+        shards: opts.shards ?? null,
       });
     } catch (e) {
       post({ type: 'state', state: 'error', step: o.resume?.position.step ?? 0, totalSteps: cfg.steps });

@@ -6,6 +6,8 @@ import { loadDatasetBrowser } from '../../data/loadBrowser';
 import { sampleGrid } from '../../data/split';
 import type { ImageShape, LoadedDataset } from '../../types/data';
 import { selectBackend, type BackendSelection } from './backend';
+import { workerShards } from './gradientShards';
+import type { WasmParallel, WasmThreadPlan } from '../../backends/wasmThreadPlan';
 import type { EngineCommand, EngineEvent } from '../protocol';
 import type { EngineFault } from '../engineFaults';
 import type { MetricsPoint } from '../../types/run';
@@ -76,8 +78,11 @@ let runner: TrainingRunner | null = null;
 let setup: Promise<void> = Promise.resolve();
 /** The dataset imported last, until it is loaded (saves reading it back from IndexedDB). */
 let justImported: LoadedDataset | null = null;
-/** ?threads=N from init, reused when the backend is chosen again after a device loss. */
+/** ?threads=N and ?parallel= from init, reused when the backend is chosen again after a device loss. */
 let wasmThreadsWanted: number | null = null;
+let wasmParallelWanted: WasmParallel | null = null;
+/** The wasm plan of the chosen backend: batch-parallel runners get its shards. */
+let wasmPlan: WasmThreadPlan | null = null;
 /** ?fault=device-lost@K / crash@K: fires once, at the first metrics window reaching step K. */
 let engineFault: EngineFault | null = null;
 /** Bumped when a runner is abandoned (device lost): what an old runner still posts is only logged. */
@@ -96,6 +101,7 @@ const importer = createDatasetImporter(post, datasetStore, (d) => (justImported 
 
 function backendChosen(sel: BackendSelection): void {
   backendReady = true;
+  wasmPlan = sel.backend === 'wasm' ? sel.wasmThreads : null;
   post({ type: 'ready', backend: sel.backend, adapter: sel.adapter, requested: sel.requested, fallbackReason: sel.fallbackReason, wasmThreads: sel.wasmThreads });
   for (const note of sel.notes) post({ type: 'log', message: note });
   for (const failure of sel.failures) post({ type: 'log', message: `backend not used: ${failure}` });
@@ -105,8 +111,9 @@ function backendChosen(sel: BackendSelection): void {
 
 async function init(cmd: Extract<EngineCommand, { type: 'init' }>): Promise<void> {
   wasmThreadsWanted = cmd.threads;
+  wasmParallelWanted = cmd.parallel ?? null;
   engineFault = cmd.engineFault ?? null;
-  backendChosen(await selectBackend(cmd.backend, { threads: cmd.threads }));
+  backendChosen(await selectBackend(cmd.backend, { threads: cmd.threads, parallel: wasmParallelWanted }));
   await loadDataset(cmd.dataset);
 }
 
@@ -123,7 +130,8 @@ function runnerPost(gen: number): (e: EngineEvent) => void {
 }
 
 function newRunner(loaded: LoadedDataset): TrainingRunner {
-  return createTrainingRunner(runnerPost(generation), loaded, { tokenizerCache, runs: runsKeeper, imageShapeOf: (id) => storedShapes.get(id) ?? null });
+  const shards = wasmPlan?.parallel === 'batch' && wasmPlan.threads > 1 ? { factory: workerShards, count: wasmPlan.threads - 1 } : null;
+  return createTrainingRunner(runnerPost(generation), loaded, { tokenizerCache, runs: runsKeeper, imageShapeOf: (id) => storedShapes.get(id) ?? null, shards });
 }
 
 /** The step of run `id`'s stored checkpoint, null when it has none. */
@@ -175,7 +183,7 @@ async function recoverFromDeviceLoss(info: DeviceLossInfo): Promise<void> {
     if (lost) await runsKeeper.endLive(lost);
   };
   replaceWebGpuBackend();
-  const sel = await selectBackend('webgpu', { threads: wasmThreadsWanted, order: ['webgpu', 'wasm', 'cpu'] });
+  const sel = await selectBackend('webgpu', { threads: wasmThreadsWanted, parallel: wasmParallelWanted, order: ['webgpu', 'wasm', 'cpu'] });
   backendChosen(sel);
   if (!dataset) {
     await endLost();

@@ -20,6 +20,7 @@ import type { SerializedTokenizer, TokenizerFitProgress } from '../tokenizers/ty
 import { Trainer, disposeTrainerState, type TrainerPosition, type TrainerState } from '../trainer';
 import { applyTrainerState, trainerStateTensors } from '../bundle/trainerStateTensors';
 import type { NamedTensor } from '../checkpoint/safetensors';
+import type { ShardFactory } from '../parallel/shards';
 import { createSessionProbes, type Cancelled, type SessionProbes } from './sessionProbes';
 
 export interface SessionOptions {
@@ -40,6 +41,8 @@ export interface SessionOptions {
   onProbeProgress?: (fraction: number) => void;
   /** Go on from a saved state (a run bundle): its tokenizer is restored, not fitted. */
   resume?: SavedTrainerState | null;
+  /** Batch-parallel training: `count` gradient shards compute slices of each batch (Trainer.useShards). */
+  shards?: { factory: ShardFactory; count: number } | null;
 }
 
 /** A trainer's state off the device: what a run bundle stores and `resume` takes. */
@@ -97,6 +100,7 @@ export class TrainingSession {
       const trainer = new Trainer(model, o.train, o.fault ?? null);
       try {
         if (o.resume) applyTrainerState(trainer, o.resume.tensors, o.resume.position);
+        if (o.shards && o.shards.count > 0) await trainer.useShards(o.shards.factory, o.shards.count);
       } catch (e) {
         trainer.dispose();
         throw e;
@@ -129,7 +133,7 @@ export class TrainingSession {
     trainer.resetClock();
     while (trainer.step < until) {
       if (control.stopped() || control.paused()) return (await this.flush(control)) ?? (control.stopped() ? 'stopped' : 'paused');
-      trainer.trainStep();
+      await trainer.advance();
       if (trainer.pendingSteps >= cfg.metricsEvery || trainer.step === until) {
         const bad = await this.flush(control);
         if (bad) return bad;

@@ -184,6 +184,8 @@ export interface EngineStart {
   /** ?fault=device-lost@K / crash@K: sent with the first init only. */
   engineFault?: EngineFault | null;
   threads?: number | null;
+  /** ?parallel=kernels|batch (null: the engine's default). */
+  parallel?: 'kernels' | 'batch' | null;
   /** The page was opened from a shared link (its runs say so). */
   fromSharedLink?: boolean;
   /** ?preset=: shown as the chosen preset. */
@@ -211,7 +213,7 @@ export function connectEngine(client: EngineClient, start: EngineStart): void {
     cancelReplay(); // its run died with the worker; the stored runs stay
   });
   const init = (engineFault: EngineFault | null) => {
-    client.send({ type: 'init', backend: start.backend, dataset: useEngineStore.getState().dataset.id, threads: start.threads ?? null, engineFault });
+    client.send({ type: 'init', backend: start.backend, dataset: useEngineStore.getState().dataset.id, threads: start.threads ?? null, parallel: start.parallel ?? null, engineFault });
     client.send({ type: 'listDatasets' });
     client.send({ type: 'listRuns' });
   };

@@ -1,0 +1,96 @@
+// Batch-parallel wasm training in the browser: each gradient shard is a worker of its own
+// (gradientShardWorker.ts) with a single-threaded wasm backend, so N replicas keep N cores busy
+// on every kernel of the step, not only the matmuls XNNPACK's thread pool splits (README,
+// Performance). Calls go over Comlink with the arrays transferred, not copied.
+import * as Comlink from 'comlink';
+import type { ReplicaSpec, SliceInputs } from '../../ldae/parallel/replica';
+import type { GradientShard, ShardFactory } from '../../ldae/parallel/shards';
+import type { ShardService } from '../../ldae/parallel/shardService';
+
+/** A shard that has not built its replica after this long is treated as failed. */
+const SHARD_INIT_TIMEOUT_MS = 60_000;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+interface ShardWorker {
+  worker: Worker;
+  api: Comlink.Remote<ShardService>;
+  /** Rejects when the worker dies: a dead worker never answers, so every call races this. */
+  died: Promise<never>;
+  alive: boolean;
+}
+
+/** Workers of finished runs, kept for the next run (their wasm is started and their code loaded). */
+const idle = new Map<number, ShardWorker>();
+
+function spawn(index: number): ShardWorker {
+  const worker = new Worker(new URL('./gradientShardWorker.ts', import.meta.url), { type: 'module', name: `ldae-gradient-shard-${index}` });
+  const w: ShardWorker = { worker, api: Comlink.wrap<ShardService>(worker), died: Promise.resolve() as unknown as Promise<never>, alive: true };
+  w.died = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      w.alive = false;
+      reject(new Error(`gradient shard ${index} stopped: ${e.message || 'the worker failed to load or threw'}`));
+    });
+  });
+  w.died.catch(() => undefined);
+  return w;
+}
+
+function terminate(w: ShardWorker): void {
+  w.alive = false;
+  w.api[Comlink.releaseProxy]();
+  w.worker.terminate();
+}
+
+async function startShard(spec: ReplicaSpec, index: number): Promise<GradientShard> {
+  const kept = idle.get(index);
+  idle.delete(index);
+  const w = kept?.alive ? kept : spawn(index);
+  const { api, died } = w;
+  const call = <T>(what: string, p: Promise<T>, timeoutMs: number | null = null): Promise<T> => {
+    const timeout =
+      timeoutMs === null
+        ? null
+        : new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`gradient shard ${index}: ${what} took over ${timeoutMs / 1000} s`)), timeoutMs));
+    return Promise.race([p, died, ...(timeout ? [timeout] : [])]).catch((e: unknown) => {
+      throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+    });
+  };
+  try {
+    await call('start', api.init(spec), SHARD_INIT_TIMEOUT_MS);
+  } catch (e) {
+    terminate(w);
+    throw e;
+  }
+  let disposed = false;
+  /** Back to the idle pool (one per index); a worker already replaced there is stopped. */
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    const other = idle.get(index);
+    if (!w.alive || (other && other !== w)) return terminate(w);
+    idle.set(index, w);
+  };
+  return {
+    gradients(params: Float32Array, slice: SliceInputs) {
+      if (disposed) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
+      const buffers = [params.buffer, slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
+      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers.slice(1))));
+    },
+    dispose,
+  };
+}
+
+/** Starts `count` shard workers; if one fails to start, the others are stopped and the error names it. */
+export const workerShards: ShardFactory = async (spec, count) => {
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startShard(spec, i + 1)));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const r of started) if (r.status === 'fulfilled') r.value.dispose();
+    throw failed.reason;
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<GradientShard>).value);
+};

@@ -1,0 +1,71 @@
+// Batch-parallel wasm training in Node: each gradient shard is a worker_threads worker
+// (gradientShardNodeWorker.ts) with its own single-threaded wasm backend, so N replicas keep N
+// cores busy where tfjs' Node wasm runs one thread (tfjs issue 3830). The worker's file is
+// TypeScript, and Node 20 does not hand the parent's loader hooks to a worker's entry: each worker
+// starts from a one-line module that loads it through tsx's API (a dev dependency, as the CLI is).
+import { Worker } from 'node:worker_threads';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import type { ReplicaSpec, SliceInputs } from '../ldae/parallel/replica';
+import type { ShardService } from '../ldae/parallel/shardService';
+import type { GradientShard, ShardFactory } from '../ldae/parallel/shards';
+
+/** A data: module that imports the TypeScript worker file through tsx. */
+function bootstrap(): URL {
+  const entry = new URL('./gradientShardNodeWorker.ts', import.meta.url).href;
+  const code = `const { tsImport } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function startShard(spec: ReplicaSpec, index: number): Promise<GradientShard> {
+  const worker = new Worker(bootstrap(), { name: `ldae-gradient-shard-${index}` });
+  const api = Comlink.wrap<ShardService>(nodeEndpoint(worker));
+  // A worker that ends never answers: every call races this.
+  let ended = false;
+  const died = new Promise<never>((_, reject) => {
+    worker.on('error', (e) => reject(new Error(`gradient shard ${index} stopped: ${message(e)}`)));
+    worker.on('exit', (code) => reject(new Error(ended ? `gradient shard ${index} was stopped` : `gradient shard ${index} exited (code ${code})`)));
+  });
+  died.catch(() => undefined);
+  const call = <T>(what: string, p: Promise<T>): Promise<T> =>
+    Promise.race([p, died]).catch((e: unknown) => {
+      throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+    });
+  const dispose = () => {
+    if (ended) return;
+    ended = true;
+    api[Comlink.releaseProxy]();
+    void worker.terminate();
+  };
+  try {
+    await call('start', api.init(spec));
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  // The process may exit while shards are idle (the CLI ends when its run does).
+  worker.unref();
+  return {
+    gradients(params: Float32Array, slice: SliceInputs) {
+      if (ended) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
+      const buffers = [slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
+      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)));
+    },
+    dispose,
+  };
+}
+
+/** Starts `count` shard workers; if one fails to start, the others are stopped and the error names it. */
+export const nodeWorkerShards: ShardFactory = async (spec, count) => {
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startShard(spec, i + 1)));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const r of started) if (r.status === 'fulfilled') r.value.dispose();
+    throw failed.reason;
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<GradientShard>).value);
+};
