@@ -47,8 +47,6 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
     dispose();
     throw e;
   }
-  // The process may exit while shards are idle (the CLI ends when its run does).
-  worker.unref();
   return {
     gradients(params: Float32Array, slice: SliceInputs) {
       if (ended) return Promise.reject(new Error(`gradient shard ${index} was stopped`));

@@ -20,6 +20,11 @@ describe('experiment CLI arguments', () => {
     expect(() => parseArgs(['--probe-every'])).toThrow(/--probe-every needs a value/);
   });
 
+  it('--threads N sets the batch-parallel replicas (default 1)', () => {
+    expect(parseArgs([]).threads).toBe(1);
+    expect(parseArgs(['--threads', '3']).threads).toBe(3);
+  });
+
   it('rejects bad arguments with a message naming the problem', () => {
     const bad: [string[], RegExp][] = [
       [['--bogus'], /unknown argument "--bogus"/],
@@ -32,6 +37,9 @@ describe('experiment CLI arguments', () => {
       [['--set', 'colour=red'], /unknown config key "colour"/],
       [['--set', 'schedule=linear'], /schedule must be one of/],
       [['--set', 'target=eps'], /target eps .* needs outputSpace latent/],
+      [['--threads', '0'], /--threads must be an integer in \[1, 16\], got "0"/],
+      [['--threads', '2.5'], /--threads must be an integer/],
+      [['--threads', '2', '--backend', 'cpu'], /--threads 2 trains batch-parallel wasm replicas: it needs --backend wasm, got "cpu"/],
     ];
     for (const [argv, message] of bad) {
       expect(() => parseArgs(argv)).toThrow(CliError);

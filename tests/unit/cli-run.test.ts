@@ -32,6 +32,20 @@ describe('experiment CLI run', () => {
     expect(summary).toMatchObject({ type: 'summary', backend: 'wasm', steps: 6, config: { target: 'eps', modelSize: 'micro', steps: 6 } });
     for (const k of ['images_per_s', 'final_loss', 'params', 'flops_per_image']) expect(summary[k]).toBeGreaterThan(0);
   });
+  it('--threads 2 trains as two batch-parallel replicas (a worker thread) and says so in the summary', () => {
+    const args = (threads: number) => ['--preset', 'ldae', '--steps', '4', '--backend', 'wasm', '--size', 'micro', '--train-images', '512', '--threads', String(threads), '--set', 'metricsEvery=2', '--set', 'tokenizerSamples=1000', '--set', 'batchSize=16', ...SMALL_PROBE];
+    const two = runCli(args(2));
+    const one = runCli(args(1));
+    const summary = two.at(-1)!;
+    expect(summary).toMatchObject({ type: 'summary', threads: 2, steps: 4 });
+    expect(one.at(-1)!.threads).toBe(1);
+    // The same batches, t and eps, the gradients summed in two slices: equal up to float rounding.
+    const losses = (lines: Record<string, any>[]) => lines.filter((l) => l.type === 'metrics').map((l) => l.loss as number);
+    const [a, b] = [losses(two), losses(one)];
+    expect(a).toHaveLength(2);
+    a.forEach((x, i) => expect(Math.abs(x - b[i]) / b[i]).toBeLessThan(1e-3));
+  });
+
   it('--probe-every adds probe lines; the summary has the final probe and the baselines, cached on disk', () => {
     // Seed 5: a probe split no other test has cached.
     const jsonFiles = () => readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
