@@ -22,7 +22,7 @@ export interface BenchArgs {
   /** null: each config at its default sizes (src/bench/benchConfigs.ts). */
   sizes: ModelSizePreset[] | null;
   configs: BenchConfigName[];
-  /** Chromium wasm runs once per entry (Node's wasm is single-threaded: tfjs issue 3830). */
+  /** Chromium wasm runs once per entry (and mode); Node's wasm (no XNNPACK pool there, tfjs issue 3830) once more per count above 1, as batch-parallel replicas. */
   threads: ThreadsSpec[];
   /** How Chromium's multi-threaded wasm rows use their threads: 'kernels' (XNNPACK's pool), 'batch' (one replica per thread); each count > 1 runs once per entry. */
   parallel: WasmParallel[];
@@ -76,6 +76,8 @@ ldae runs micro,tiny,small and the others tiny. --threads: Chromium wasm once pe
 the app's default: hardwareConcurrency, capped at 8). --parallel: how a count above 1 is used,
 kernels (XNNPACK's thread pool inside the matmuls) and/or batch (one single-threaded replica per
 thread, each computing a slice of the batch; the app's default); each count > 1 runs once per mode.
+Node's wasm has no thread pool: with batch in --parallel it runs once more per count above 1 as
+batch-parallel replicas in worker threads (auto = the CPU count, capped at 8).
 --memory: the long-run memory benchmark instead (Node only, default node:wasm, micro, the ldae
 config): live tensors, tensor bytes and backend bytes every --memory-every steps, flat or not.
 --gpu: the real-GPU run (Linux + NVIDIA, Vulkan): Chromium webgpu,webgl,wasm with the GPU flags,

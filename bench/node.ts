@@ -1,4 +1,6 @@
-// The Node side of the benchmark: wasm and cpu backends in this process, one after another.
+// The Node side of the benchmark: wasm and cpu backends in this process, one after another; wasm
+// again as batch-parallel replicas (worker threads) for each --threads count above 1 when
+// --parallel has batch (Node's wasm has no XNNPACK pool: tfjs issue 3830).
 import * as tf from '@tensorflow/tfjs';
 import { setWebGpuRowKernels } from '../src/backends';
 import { loadDatasetNode } from '../src/data/loadNode';
@@ -8,6 +10,9 @@ import { benchCells, benchData, benchExperimentConfig, colourBenchDataset, type 
 import type { LoadedDataset } from '../src/types/data';
 import { benchTrainingStep, profileStep, type BenchRow, type KernelProfile, type Skipped } from '../src/bench/stepBench';
 import { setupNodeBackend } from '../src/node/backend';
+import { nodeWorkerShards } from '../src/node/gradientShardsNode';
+import { autoWasmThreads } from '../src/backends/wasmThreadPlan';
+import { availableParallelism } from 'node:os';
 import type { BenchArgs, NodeBackend } from './args';
 
 export interface NodeBenchResult {
@@ -36,7 +41,11 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
     const kind = benchData(cell.config);
     datasets[kind] ??= kind === 'colour' ? colourBenchDataset(args.trainImages) : await loadDatasetNode(DEFAULT_CONFIG.dataset);
   }
-  for (const backend of backends) {
+  const batchThreads = args.parallel.includes('batch')
+    ? [...new Set(args.threads.map((t) => (t === 'auto' ? autoWasmThreads(availableParallelism()) : t)))].filter((t) => t > 1)
+    : [];
+  const runs = backends.flatMap((backend) => [{ backend, threads: 1 }, ...(backend === 'wasm' ? batchThreads.map((threads) => ({ backend, threads })) : [])]);
+  for (const { backend, threads } of runs) {
     await setupNodeBackend(backend);
     setWebGpuRowKernels(!args.referenceKernels);
     for (const { config, size } of cells) {
@@ -56,6 +65,7 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
           cpuMs: processCpuMs,
           deadlineAt: deadlineAt(args),
           log,
+          shards: threads > 1 ? { factory: nodeWorkerShards, count: threads - 1 } : null,
         });
         if ('row' in r) out.rows.push(r.row);
         else out.skipped.push(r.skipped);
