@@ -179,7 +179,8 @@ export async function runBrowserBench(args: BenchArgs, backends: BrowserBackend[
       // metricsEvery=1: the status bar reports every step, so "first step" is step 1, not step 10
       // (more main-thread messages than the default cadence: a conservative long-task count).
       // wasm first: a SwiftShader WebGPU page leaves the machine busy for a while after it closes.
-      for (const query of ['?backend=wasm&metricsEvery=1', '?metricsEvery=1']) {
+      // wasm twice: batch-parallel (the default) and XNNPACK's pool, whose cores the page shares differently.
+      for (const query of ['?backend=wasm&metricsEvery=1', '?backend=wasm&parallel=kernels&metricsEvery=1', '?metricsEvery=1']) {
         if (args.deadlineS !== null && Date.now() > deadlineAt(args)!) {
           log(`chromium app ${query}: not measured, the run's --deadline has passed`);
           continue;
