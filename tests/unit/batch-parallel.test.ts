@@ -8,7 +8,8 @@ import type { LoadedDataset } from '../../src/types/data';
 import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
-import { applyPreset } from '../../src/ldae/presets';
+import { ALL_PRESET_IDS, applyPreset } from '../../src/ldae/presets';
+import { TOKENIZERS } from '../../src/ldae/config';
 import { createReplica, replicaSpec } from '../../src/ldae/parallel/replica';
 import { inProcessShards, sliceSizes } from '../../src/ldae/parallel/shards';
 import { Trainer } from '../../src/ldae/trainer';
@@ -34,8 +35,8 @@ const base = (): ExperimentConfig => ({
 });
 
 /** Per-step losses and the final weights of a run with `shards` shards (0: one replica). */
-async function run(cfg: ExperimentConfig, shards: number) {
-  const train = splitImages(data.train, data.meta, 256);
+async function run(cfg: ExperimentConfig, shards: number, images = 256) {
+  const train = splitImages(data.train, data.meta, images);
   const { tokenizer } = await obtainTokenizer(cfg, train, null);
   const model = await buildModel(cfg, tokenizer, train);
   const trainer = new Trainer(model, train);
@@ -90,6 +91,29 @@ describe('batch-parallel training (wasm)', () => {
     }
     // The losses move: a run that ignored the shards' gradients would not match the single replica.
     expect(single.losses[0]).not.toBeCloseTo(single.losses.at(-1)!, 3);
+  });
+
+  // Every objective of the deconstruction and every tokenizer rebuilt in a shard from its plain data
+  // (serialized tokenizer, data PCA): the first step sees the same weights, so the same loss.
+  it.each([
+    ...ALL_PRESET_IDS.map((preset) => ({ preset, tokenizer: 'pca' as const })),
+    ...TOKENIZERS.filter((t) => t !== 'pca').map((tokenizer) => ({ preset: 'ldae' as const, tokenizer })),
+  ])('$preset with the $tokenizer tokenizer: a shard gives the single replica\'s first two steps', async ({ preset, tokenizer }) => {
+    const cfg: ExperimentConfig = {
+      ...applyPreset(DEFAULT_CONFIG, preset),
+      modelSize: 'micro',
+      tokenizer,
+      tokenizerSamples: 2000,
+      tokenizerSteps: tokenizer === 'conv-vae' ? 10 : 30,
+      batchSize: 8,
+      steps: 2,
+      warmupSteps: 1,
+      metricsEvery: 1,
+    };
+    const single = await run(cfg, 0, 64);
+    const sharded = await run(cfg, 1, 64);
+    expect(Math.abs(sharded.losses[0] - single.losses[0])).toBeLessThan(1e-5 * Math.abs(single.losses[0]));
+    expect(maxRelDiff(sharded.losses, single.losses)).toBeLessThan(1e-3);
   });
 
   it('the same shard count gives the same run twice, bit for bit', async () => {
