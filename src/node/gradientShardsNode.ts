@@ -8,7 +8,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ReplicaSpec, SliceInputs } from '../ldae/parallel/replica';
 import type { ShardService } from '../ldae/parallel/shardService';
-import type { GradientShard, ShardFactory } from '../ldae/parallel/shards';
+import { startShards, type GradientShard, type ShardFactory } from '../ldae/parallel/shards';
 
 /** A data: module that imports the TypeScript worker file through tsx. */
 function bootstrap(): URL {
@@ -58,12 +58,4 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
 }
 
 /** Starts `count` shard workers; if one fails to start, the others are stopped and the error names it. */
-export const nodeWorkerShards: ShardFactory = async (spec, count) => {
-  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startShard(spec, i + 1)));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    for (const r of started) if (r.status === 'fulfilled') r.value.dispose();
-    throw failed.reason;
-  }
-  return started.map((r) => (r as PromiseFulfilledResult<GradientShard>).value);
-};
+export const nodeWorkerShards: ShardFactory = (spec, count) => startShards(count, (index) => startShard(spec, index));

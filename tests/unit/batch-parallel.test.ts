@@ -11,7 +11,7 @@ import { splitImages } from '../../src/ldae/deviceData';
 import { ALL_PRESET_IDS, applyPreset } from '../../src/ldae/presets';
 import { TOKENIZERS } from '../../src/ldae/config';
 import { createReplica, replicaSpec } from '../../src/ldae/parallel/replica';
-import { inProcessShards, sliceSizes } from '../../src/ldae/parallel/shards';
+import { inProcessShards, sliceSizes, startShards } from '../../src/ldae/parallel/shards';
 import { Trainer } from '../../src/ldae/trainer';
 import { setupNodeBackend } from '../../src/node/backend';
 
@@ -69,6 +69,17 @@ describe('batch-parallel training (wasm)', () => {
     expect(sliceSizes(3, 8)).toEqual([1, 1, 1]);
     expect(sliceSizes(7, 1)).toEqual([7]);
     expect(() => sliceSizes(0, 2)).toThrow(/positive integer/);
+  });
+
+  it('startShards: when one shard fails to start, the started ones are stopped and its error is thrown', async () => {
+    const disposed: number[] = [];
+    const start = async (index: number) => {
+      if (index === 2) throw new Error('gradient shard 2: start failed: no wasm');
+      return { gradients: () => Promise.reject(new Error('unused')), dispose: () => disposed.push(index) };
+    };
+    await expect(startShards(3, start)).rejects.toThrow('gradient shard 2: start failed: no wasm');
+    expect(disposed.sort()).toEqual([1, 3]);
+    expect((await startShards(2, async () => ({ gradients: () => Promise.reject(new Error('unused')), dispose: () => undefined }))).length).toBe(2);
   });
 
   it('1 and 3 shards follow the single replica step for step (augmentation, EMA, pca-weighted loss)', async () => {

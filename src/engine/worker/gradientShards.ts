@@ -4,7 +4,7 @@
 // Performance). Calls go over Comlink with the arrays transferred, not copied.
 import * as Comlink from 'comlink';
 import type { ReplicaSpec, SliceInputs } from '../../ldae/parallel/replica';
-import type { GradientShard, ShardFactory } from '../../ldae/parallel/shards';
+import { startShards, type GradientShard, type ShardFactory } from '../../ldae/parallel/shards';
 import type { ShardService } from '../../ldae/parallel/shardService';
 
 /** A shard that has not built its replica after this long is treated as failed. */
@@ -77,20 +77,12 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
   return {
     gradients(params: Float32Array, slice: SliceInputs) {
       if (disposed) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
-      const buffers = [params.buffer, slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
-      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers.slice(1))));
+      const buffers = [slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
+      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)));
     },
     dispose,
   };
 }
 
 /** Starts `count` shard workers; if one fails to start, the others are stopped and the error names it. */
-export const workerShards: ShardFactory = async (spec, count) => {
-  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startShard(spec, i + 1)));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    for (const r of started) if (r.status === 'fulfilled') r.value.dispose();
-    throw failed.reason;
-  }
-  return started.map((r) => (r as PromiseFulfilledResult<GradientShard>).value);
-};
+export const workerShards: ShardFactory = (spec, count) => startShards(count, (index) => startShard(spec, index));

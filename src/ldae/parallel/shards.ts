@@ -29,3 +29,14 @@ export const inProcessShards: ShardFactory = async (spec, count) =>
     const replica = createReplica(spec);
     return { gradients: (params, slice) => replica.gradients(params, slice), dispose: () => replica.dispose() };
   });
+
+/** Starts shards 1..count at once; if one fails to start, the others are stopped and its error is thrown. */
+export async function startShards(count: number, start: (index: number) => Promise<GradientShard>): Promise<GradientShard[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => start(i + 1)));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const r of started) if (r.status === 'fulfilled') r.value.dispose();
+    throw failed.reason;
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<GradientShard>).value);
+}
