@@ -69,7 +69,8 @@ export async function runNodeBench(args: BenchArgs, backends: NodeBackend[], log
         });
         if ('row' in r) out.rows.push(r.row);
         else out.skipped.push(r.skipped);
-        if (args.profile && 'row' in r) {
+        // The profile is one replica's step (tf.profile cannot see into the shards): not for batch rows.
+        if (args.profile && 'row' in r && r.row.parallel !== 'batch') {
           const p = await profileStep(cfg, images);
           out.profiles.push({ env: 'node', backend, threads: r.row.threads, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
         }

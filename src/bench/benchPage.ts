@@ -91,8 +91,8 @@ async function main(): Promise<void> {
     log(`${runLabel(run)}: starting`);
     const r = await runBackend(run);
     if (r.type === 'error') {
-      log(`${backend}: error: ${r.message}`);
-      result.errors.push(`${backend}: ${r.message}`);
+      log(`${runLabel(run)}: error: ${r.message}`);
+      result.errors.push(`${runLabel(run)}: ${r.message}`);
       continue;
     }
     result.rows.push(...r.rows);

@@ -69,7 +69,8 @@ async function run(req: BenchRequest): Promise<void> {
       });
       if ('row' in out) rows.push(out.row);
       else skipped.push(out.skipped);
-      if (req.profile && 'row' in out) {
+      // The profile is one replica's step (tf.profile cannot see into the shards): not for batch rows.
+      if (req.profile && 'row' in out && out.row.parallel !== 'batch') {
         const p = await profileStep(cfg, images);
         profiles.push({ env: 'chromium', backend: req.backend, threads: out.row.threads, config, size, total_ms: p.totalMs, kernels: p.kernels, calls: p.calls });
       }

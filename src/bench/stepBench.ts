@@ -22,7 +22,7 @@ export interface BenchRow {
   config: string;
   /** Threads the backend computes with: wasm's XNNPACK thread count (batch-parallel: the replicas, one thread each), 1 on cpu, null on GPU backends. */
   threads: number | null;
-  /** How wasm uses its threads: 'kernels' (XNNPACK's pool inside the matmuls) or 'batch' (one replica per thread, each computing a slice of the batch); null elsewhere. */
+  /** How wasm uses more than one thread: 'kernels' (XNNPACK's pool inside the matmuls) or 'batch' (one replica per thread, each computing a slice of the batch); null for one thread and on other backends. */
   parallel: 'kernels' | 'batch' | null;
   ms_per_step: number;
   images_per_s: number;
@@ -159,8 +159,9 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
   const log = o.log ?? (() => {});
   const config = o.configName ?? 'ldae';
   const batchParallel = (o.shards?.count ?? 0) > 0;
-  const threads = batchParallel ? o.shards!.count + 1 : backendThreads();
-  const parallel = backend !== 'wasm' ? null : batchParallel ? 'batch' : 'kernels';
+  // Batch-parallel: the replicas (set again once the trainer says how many the batch allows).
+  let threads = batchParallel ? o.shards!.count + 1 : backendThreads();
+  const parallel = backend !== 'wasm' || (threads ?? 1) <= 1 ? null : batchParallel ? 'batch' : 'kernels';
   const label = `${backend}${threads !== null && threads > 1 ? ` x${threads}${batchParallel ? ' batch-parallel' : ''}` : ''}/${config}/${size}`;
   const skip = (reason: string): StepBenchOutcome => {
     log(`${label}: skipped, ${reason}`);
@@ -184,7 +185,10 @@ export async function benchTrainingStep(o: StepBenchOptions): Promise<StepBenchO
   const trainer = new Trainer(model, o.images);
   const counters = installCounters();
   try {
-    if (o.shards && batchParallel) await trainer.useShards(o.shards.factory, o.shards.count);
+    if (o.shards && batchParallel) {
+      await trainer.useShards(o.shards.factory, o.shards.count);
+      threads = trainer.replicas;
+    }
     // Batch-parallel: each replica multiplies on one thread of its own, so the peak is this
     // (one-thread) matmul times the replicas.
     const peakScale = batchParallel ? trainer.replicas : 1;

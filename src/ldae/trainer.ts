@@ -12,7 +12,7 @@ import type { Noise } from './objective';
 import type { FaultInjection } from './nonFinite';
 import { createAdamW, type AdamW } from './optim/adamw';
 import { lrAt, lrSchedule, type LrSchedule } from './optim/schedule';
-import { replicaSpec, type SliceInputs } from './parallel/replica';
+import { replicaSpec, type SliceGradients, type SliceInputs } from './parallel/replica';
 import { sliceSizes, type GradientShard, type ShardFactory } from './parallel/shards';
 import { deriveSeed, permutation, rng } from './random';
 import { sampleTimes } from './schedules';
@@ -178,47 +178,61 @@ export class Trainer {
     const poisoned = this.fault !== null && !this.faultFired && s + 1 === this.fault.nanAtStep;
     if (poisoned) this.faultFired = true;
     const sizes = sliceSizes(B, this.shards.length + 1);
-    const flatParams = tf.tidy(() => tf.concat(variables.map((v) => tf.reshape(v, [-1]))));
-    const [params, x0s, gammas, sigmas, epss] = await Promise.all([flatParams, x0, noise.gamma, noise.sigma, noise.eps].map((x) => x.data() as Promise<Float32Array>));
-    flatParams.dispose();
-    const perImage = (a: Float32Array) => a.length / B;
-    const cut = (a: Float32Array, from: number, n: number) => a.slice(from * perImage(a), (from + n) * perImage(a));
-    let from = sizes[0];
-    const pending = this.shards.slice(0, sizes.length - 1).map((shard, k) => {
-      const n = sizes[k + 1];
-      const slice: SliceInputs = { x0: cut(x0s, from, n), t: t.slice(from, from + n), gamma: cut(gammas, from, n), sigma: cut(sigmas, from, n), eps: cut(epss, from, n) };
-      from += n;
-      return shard.gradients(k === sizes.length - 2 ? params : params.slice(), slice);
-    });
-    const own = tf.tidy(() => {
-      const n = sizes[0];
-      const part = { gamma: tf.slice(noise.gamma, 0, n), sigma: tf.slice(noise.sigma, 0, n), eps: tf.slice(noise.eps, 0, n) };
-      const loss = () => this.model.loss(tf.slice(x0, 0, n), tf.slice(tT, 0, n), part);
-      const { value, grads } = tf.variableGrads(() => (poisoned ? (tf.mul(loss(), Number.NaN) as tf.Scalar) : loss()), variables);
-      return { value, flat: tf.concat(variables.map((v) => tf.reshape(grads[v.name], [-1]))) };
-    });
-    tf.dispose([x0, tT, noise.gamma, noise.sigma, noise.eps]);
-    const [ownLoss, ownGrads] = await Promise.all([own.value.data(), own.flat.data() as Promise<Float32Array>]);
-    tf.dispose([own.value, own.flat]);
-    const others = await Promise.all(pending);
-    const gradients = new Float32Array(ownGrads.length);
-    let loss = 0;
-    [{ loss: ownLoss[0], grads: ownGrads }, ...others].forEach((r, k) => {
-      const w = sizes[k] / B;
-      loss += w * r.loss;
-      for (let i = 0; i < gradients.length; i++) gradients[i] += w * r.grads[i];
-    });
-    let offset = 0;
-    const list = variables.map((v) => {
-      const g = tf.tensor(gradients.subarray(offset, offset + v.size), v.shape);
-      offset += v.size;
-      return g;
-    });
-    const gradNorm = this.optimizer.step(list);
-    tf.dispose(list);
-    this.ema?.update();
-    this.pending.push({ loss: tf.scalar(loss), gradNorm });
-    this.step++;
+    const drawn = [x0, tT, noise.gamma, noise.sigma, noise.eps];
+    let pending: Promise<SliceGradients>[] = [];
+    let own: { value: tf.Scalar; flat: tf.Tensor } | null = null;
+    try {
+      const flatParams = tf.tidy(() => tf.concat(variables.map((v) => tf.reshape(v, [-1]))));
+      const [params, x0s, gammas, sigmas, epss] = await Promise.all([flatParams, x0, noise.gamma, noise.sigma, noise.eps].map((x) => x.data() as Promise<Float32Array>)).finally(() => flatParams.dispose());
+      const perImage = (a: Float32Array) => a.length / B;
+      const cut = (a: Float32Array, from: number, n: number) => a.slice(from * perImage(a), (from + n) * perImage(a));
+      let from = sizes[0];
+      pending = this.shards.slice(0, sizes.length - 1).map((shard, k) => {
+        const n = sizes[k + 1];
+        const slice: SliceInputs = { x0: cut(x0s, from, n), t: t.slice(from, from + n), gamma: cut(gammas, from, n), sigma: cut(sigmas, from, n), eps: cut(epss, from, n) };
+        from += n;
+        return shard.gradients(k === sizes.length - 2 ? params : params.slice(), slice);
+      });
+      own = tf.tidy(() => {
+        const n = sizes[0];
+        const part = { gamma: tf.slice(noise.gamma, 0, n), sigma: tf.slice(noise.sigma, 0, n), eps: tf.slice(noise.eps, 0, n) };
+        const loss = () => this.model.loss(tf.slice(x0, 0, n), tf.slice(tT, 0, n), part);
+        const { value, grads } = tf.variableGrads(() => (poisoned ? (tf.mul(loss(), Number.NaN) as tf.Scalar) : loss()), variables);
+        return { value, flat: tf.concat(variables.map((v) => tf.reshape(grads[v.name], [-1]))) };
+      });
+      tf.dispose(drawn);
+      const [ownLoss, ownGrads] = await Promise.all([own.value.data(), own.flat.data() as Promise<Float32Array>]);
+      const others = await Promise.all(pending);
+      const gradients = new Float32Array(ownGrads.length);
+      let loss = 0;
+      [{ loss: ownLoss[0], grads: ownGrads }, ...others].forEach((r, k) => {
+        const w = sizes[k] / B;
+        loss += w * r.loss;
+        for (let i = 0; i < gradients.length; i++) gradients[i] += w * r.grads[i];
+      });
+      let offset = 0;
+      const list = variables.map((v) => {
+        const g = tf.tensor(gradients.subarray(offset, offset + v.size), v.shape);
+        offset += v.size;
+        return g;
+      });
+      let gradNorm: tf.Scalar;
+      try {
+        gradNorm = this.optimizer.step(list);
+      } finally {
+        tf.dispose(list);
+      }
+      this.ema?.update();
+      this.pending.push({ loss: tf.scalar(loss), gradNorm });
+      this.step++;
+    } catch (e) {
+      // The other shards' answers (or failures) still arrive: nobody waits for them now.
+      for (const p of pending) p.catch(() => undefined);
+      throw e;
+    } finally {
+      tf.dispose(drawn);
+      if (own) tf.dispose([own.value, own.flat]);
+    }
   }
 
   private disposeShards(): void {

@@ -158,6 +158,26 @@ describe('batch-parallel training (wasm)', () => {
     expect(m.gradNorm / single.gradNorms[0]).toBeGreaterThan(1.2);
   });
 
+  it('a shard that fails fails the step with its message and leaves no tensor behind', async () => {
+    const cfg = base();
+    const train = splitImages(data.train, data.meta, 64);
+    const { tokenizer } = await obtainTokenizer(cfg, train, null);
+    const model = await buildModel(cfg, tokenizer, train);
+    const trainer = new Trainer(model, train);
+    await trainer.useShards(async () => [
+      { gradients: () => Promise.reject(new Error('gradient shard 1: a step failed: out of memory')), dispose: () => undefined },
+      { gradients: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 50)), dispose: () => undefined },
+    ], 2);
+    await trainer.advance().catch(() => undefined); // the first step makes the model's lazily created tensors
+    const before = tf.memory().numTensors;
+    await expect(trainer.advance()).rejects.toThrow('gradient shard 1: a step failed: out of memory');
+    await new Promise((r) => setTimeout(r, 100)); // the late rejection is handled, not left unhandled
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+    model.dispose();
+    train.dispose();
+  });
+
   it('trainStep refuses a trainer with shards; a replica refuses slices of the wrong shape', async () => {
     const cfg = base();
     const train = splitImages(data.train, data.meta, 64);

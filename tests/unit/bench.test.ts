@@ -13,6 +13,7 @@ import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
 import { DEFAULT_CONFIG } from '../../src/ldae/config';
 import { splitImages } from '../../src/ldae/deviceData';
+import { inProcessShards } from '../../src/ldae/parallel/shards';
 import { setupNodeBackend } from '../../src/node/backend';
 
 const CONTRACT_KEYS = [
@@ -61,6 +62,29 @@ describe('bench counters', () => {
     x.dispose();
   });
 
+  it('a batch-parallel row: threads = replicas, parallel batch, the peak scaled by the replicas, the table says batch', async () => {
+    const images = splitImages(data.train, data.meta, 256);
+    try {
+      const out = await benchTrainingStep({
+        cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 },
+        images,
+        steps: 20,
+        warmup: 3,
+        budgetS: 120,
+        driftSteps: 0,
+        driftBudgetS: 0,
+        cpuMs: null,
+        shards: { factory: inProcessShards, count: 2 },
+      });
+      if (!('row' in out)) throw new Error(`skipped: ${out.skipped.reason}`);
+      expect(out.row).toMatchObject({ threads: 3, parallel: 'batch', tensor_drift: 0 });
+      expect(out.row.matmul_model_gflops).toBeGreaterThan(0);
+      expect(formatTable([out.row])).toMatch(/ 3 batch /);
+    } finally {
+      images.dispose();
+    }
+  });
+
   it('a training run gives a row with every contract key, one readback per metrics window and no drift', async () => {
     const before = tf.memory().numTensors;
     const images = splitImages(data.train, data.meta, 512);
@@ -83,6 +107,7 @@ describe('bench counters', () => {
       expect(row.size).toBe('micro');
       expect(row.config).toBe('ldae');
       expect(row.threads).toBe(1); // Node's wasm is single-threaded (tfjs issue 3830)
+      expect(row.parallel).toBeNull(); // one thread: neither the pool nor replicas
       expect(row.timed_steps).toBe(20);
       expect(row.readbacks_per_step).toBeCloseTo(0.1, 10); // the trainer's one read per window of 10
       expect(row.tensor_drift).toBe(0);

@@ -1,7 +1,8 @@
 // Batch-parallel wasm training in the browser: each gradient shard is a worker of its own
 // (gradientShardWorker.ts) with a single-threaded wasm backend, so N replicas keep N cores busy
 // on every kernel of the step, not only the matmuls XNNPACK's thread pool splits (README,
-// Performance). Calls go over Comlink with the arrays transferred, not copied.
+// Performance). Calls go over Comlink with the arrays transferred, not copied. A shard that
+// dies, is stopped or stays silent fails its call with its name instead of hanging the step.
 import * as Comlink from 'comlink';
 import type { ReplicaSpec, SliceInputs } from '../../ldae/parallel/replica';
 import { startShards, type GradientShard, type ShardFactory } from '../../ldae/parallel/shards';
@@ -9,6 +10,8 @@ import type { ShardService } from '../../ldae/parallel/shardService';
 
 /** A shard that has not built its replica after this long is treated as failed. */
 const SHARD_INIT_TIMEOUT_MS = 60_000;
+/** A shard that has not answered a step after this long is treated as dead (a step takes seconds at most). */
+const SHARD_STEP_TIMEOUT_MS = 300_000;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -17,8 +20,10 @@ function message(e: unknown): string {
 interface ShardWorker {
   worker: Worker;
   api: Comlink.Remote<ShardService>;
-  /** Rejects when the worker dies: a dead worker never answers, so every call races this. */
+  /** Rejects when the worker dies or is stopped: it never answers then, so every call races this. */
   died: Promise<never>;
+  /** Rejects `died`. */
+  kill: (reason: string) => void;
   alive: boolean;
 }
 
@@ -27,20 +32,24 @@ const idle = new Map<number, ShardWorker>();
 
 function spawn(index: number): ShardWorker {
   const worker = new Worker(new URL('./gradientShardWorker.ts', import.meta.url), { type: 'module', name: `ldae-gradient-shard-${index}` });
-  const w: ShardWorker = { worker, api: Comlink.wrap<ShardService>(worker), died: Promise.resolve() as unknown as Promise<never>, alive: true };
-  w.died = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      w.alive = false;
-      reject(new Error(`gradient shard ${index} stopped: ${e.message || 'the worker failed to load or threw'}`));
-    });
+  let kill: (reason: string) => void = () => undefined;
+  const died = new Promise<never>((_, reject) => {
+    kill = (reason) => reject(new Error(`gradient shard ${index} ${reason}`));
   });
-  w.died.catch(() => undefined);
+  died.catch(() => undefined);
+  const w: ShardWorker = { worker, api: Comlink.wrap<ShardService>(worker), died, kill, alive: true };
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    terminate(w, `stopped: ${e.message || 'the worker failed to load or threw'}`);
+  });
+  worker.addEventListener('messageerror', () => terminate(w, 'stopped: a message from it could not be read'));
   return w;
 }
 
-function terminate(w: ShardWorker): void {
+function terminate(w: ShardWorker, reason = 'was stopped'): void {
+  if (!w.alive) return;
   w.alive = false;
+  w.kill(reason);
   w.api[Comlink.releaseProxy]();
   w.worker.terminate();
 }
@@ -48,16 +57,21 @@ function terminate(w: ShardWorker): void {
 async function startShard(spec: ReplicaSpec, index: number): Promise<GradientShard> {
   const kept = idle.get(index);
   idle.delete(index);
+  if (kept && !kept.alive) terminate(kept);
   const w = kept?.alive ? kept : spawn(index);
   const { api, died } = w;
-  const call = <T>(what: string, p: Promise<T>, timeoutMs: number | null = null): Promise<T> => {
-    const timeout =
-      timeoutMs === null
-        ? null
-        : new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`gradient shard ${index}: ${what} took over ${timeoutMs / 1000} s`)), timeoutMs));
-    return Promise.race([p, died, ...(timeout ? [timeout] : [])]).catch((e: unknown) => {
-      throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+  /** The call's answer, or its failure named after the shard; a shard that fails or times out is stopped (never pooled again). */
+  const call = <T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gradient shard ${index}: ${what} took over ${timeoutMs / 1000} s`)), timeoutMs);
     });
+    return Promise.race([p, died, timeout])
+      .catch((e: unknown) => {
+        terminate(w);
+        throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+      })
+      .finally(() => clearTimeout(timer));
   };
   try {
     await call('start', api.init(spec), SHARD_INIT_TIMEOUT_MS);
@@ -78,7 +92,7 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
     gradients(params: Float32Array, slice: SliceInputs) {
       if (disposed) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
       const buffers = [slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
-      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)));
+      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)), SHARD_STEP_TIMEOUT_MS);
     },
     dispose,
   };

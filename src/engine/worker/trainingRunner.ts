@@ -171,7 +171,13 @@ export function createTrainingRunner(pagePost: (e: EngineEvent) => void, dataset
         resume: o.resume ?? null,
         onTokenizerProgress: tokenizerProgress,
         onProbeProgress: (fraction) => post({ type: 'probeProgress', fraction }),
-        shards: opts.shards ?? null,
+        shards: opts.shards
+          ? {
+              ...opts.shards,
+              onFailure: (reason) =>
+                post({ type: 'error', where: 'batch-parallel', fatal: false, message: `batch-parallel training could not start its ${opts.shards!.count + 1} replicas (${reason}): this run trains on one thread` }),
+            }
+          : null,
       });
     } catch (e) {
       post({ type: 'state', state: 'error', step: o.resume?.position.step ?? 0, totalSteps: cfg.steps });

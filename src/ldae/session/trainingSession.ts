@@ -41,8 +41,12 @@ export interface SessionOptions {
   onProbeProgress?: (fraction: number) => void;
   /** Go on from a saved state (a run bundle): its tokenizer is restored, not fitted. */
   resume?: SavedTrainerState | null;
-  /** Batch-parallel training: `count` gradient shards compute slices of each batch (Trainer.useShards). */
-  shards?: { factory: ShardFactory; count: number } | null;
+  /**
+   * Batch-parallel training: `count` gradient shards compute slices of each batch (Trainer.useShards).
+   * With `onFailure`, shards that cannot start are reported there and the run trains on this
+   * replica alone; without it, their error fails the open.
+   */
+  shards?: { factory: ShardFactory; count: number; onFailure?: (reason: string) => void } | null;
 }
 
 /** A trainer's state off the device: what a run bundle stores and `resume` takes. */
@@ -100,7 +104,14 @@ export class TrainingSession {
       const trainer = new Trainer(model, o.train, o.fault ?? null);
       try {
         if (o.resume) applyTrainerState(trainer, o.resume.tensors, o.resume.position);
-        if (o.shards && o.shards.count > 0) await trainer.useShards(o.shards.factory, o.shards.count);
+        if (o.shards && o.shards.count > 0) {
+          try {
+            await trainer.useShards(o.shards.factory, o.shards.count);
+          } catch (e) {
+            if (!o.shards.onFailure) throw e;
+            o.shards.onFailure(e instanceof Error ? e.message : String(e));
+          }
+        }
       } catch (e) {
         trainer.dispose();
         throw e;
