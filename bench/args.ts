@@ -1,7 +1,7 @@
 // Command-line flags of `npm run bench`.
 import { existsSync } from 'node:fs';
 import { BENCH_CONFIGS, type BenchConfigName } from '../src/bench/benchConfigs';
-import { MAX_WASM_THREADS } from '../src/backends/wasmThreadPlan';
+import { MAX_WASM_THREADS, WASM_PARALLEL, type WasmParallel } from '../src/backends/wasmThreadPlan';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../src/ldae/config';
 
 export const NODE_BACKENDS = ['wasm', 'cpu', 'webgpu'] as const;
@@ -13,8 +13,6 @@ export type BrowserBackend = (typeof BROWSER_BACKENDS)[number];
 
 /** A wasm thread count for Chromium: a number, or 'auto' (the app's default, hardwareConcurrency capped). */
 export type ThreadsSpec = number | 'auto';
-export const WASM_PARALLEL = ['kernels', 'batch'] as const;
-export type WasmParallel = (typeof WASM_PARALLEL)[number];
 
 export interface BenchArgs {
   node: NodeBackend[];

@@ -7,9 +7,12 @@ export const MAX_AUTO_WASM_THREADS = 8;
 /** ?threads=N accepts 1..MAX_WASM_THREADS. */
 export const MAX_WASM_THREADS = 16;
 
-import type { WasmThreadPlan } from '../types/run';
+import type { WasmParallel, WasmThreadPlan } from '../types/run';
 
-export type { WasmThreadPlan };
+export type { WasmParallel, WasmThreadPlan };
+
+/** Every WasmParallel value (?parallel=, the bench's --parallel). */
+export const WASM_PARALLEL: readonly WasmParallel[] = ['kernels', 'batch'];
 
 export interface WasmThreadEnv {
   /** navigator.hardwareConcurrency (undefined where the browser hides it). */
@@ -24,8 +27,6 @@ export interface WasmThreadEnv {
 export function autoWasmThreads(hardwareConcurrency: number | undefined): number {
   return Math.max(1, Math.min(MAX_AUTO_WASM_THREADS, Math.floor(hardwareConcurrency ?? 1)));
 }
-
-export type WasmParallel = WasmThreadPlan['parallel'];
 
 /**
  * The default use of several threads: 'batch' (one single-threaded replica per thread, each
@@ -53,7 +54,8 @@ export function planWasmThreads(env: WasmThreadEnv, requested: number | null, pa
 /** Parses ?parallel=kernels|batch (null when absent); a bad value gives a problem line and null. */
 export function parseParallelParam(raw: string | null): { parallel: WasmParallel | null; problem: string | null } {
   if (raw === null || raw === '') return { parallel: null, problem: null };
-  if (raw === 'kernels' || raw === 'batch') return { parallel: raw, problem: null };
+  const known = WASM_PARALLEL.find((m) => m === raw);
+  if (known) return { parallel: known, problem: null };
   return { parallel: null, problem: `parallel must be kernels or batch, got "${raw}"; using ${DEFAULT_WASM_PARALLEL}` };
 }
 

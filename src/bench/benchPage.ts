@@ -9,7 +9,7 @@
 // (no sizes=: each config at its default sizes, see benchConfigs.ts)
 import type { BackendName } from '../types/run';
 import { MODEL_SIZE_PRESETS, type ModelSizePreset } from '../ldae/config';
-import { autoWasmThreads } from '../backends/wasmThreadPlan';
+import { WASM_PARALLEL, autoWasmThreads } from '../backends/wasmThreadPlan';
 import { BENCH_CONFIGS, benchCells, type BenchConfigName } from './benchConfigs';
 import { formatTable } from './format';
 import type { BenchReply, BenchRequest, PageResult } from './protocol';
@@ -24,7 +24,7 @@ const configs = list('configs', BENCH_CONFIGS.join(',')).filter((c): c is BenchC
 const cells = benchCells(configs, sizes);
 /** The wasm thread counts to run, 'auto' resolved as the app resolves it, duplicates dropped. */
 const wasmThreads = [...new Set(list('threads', '1,auto').map((t) => (t === 'auto' ? autoWasmThreads(navigator.hardwareConcurrency) : Number(t))))].filter((n) => Number.isInteger(n) && n >= 1);
-const parallelModes = list('parallel', 'kernels,batch').filter((m): m is BenchRequest['parallel'] => m === 'kernels' || m === 'batch');
+const parallelModes = WASM_PARALLEL.filter((m) => list('parallel', WASM_PARALLEL.join(',')).includes(m));
 const deadlineAt = params.has('deadlineAt') ? num('deadlineAt', 0) : null;
 const logEl = document.getElementById('log')!;
 const tableEl = document.getElementById('table')!;

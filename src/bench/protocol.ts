@@ -1,5 +1,5 @@
 // Messages between the bench page and its per-backend worker (browser only).
-import type { BackendName } from '../types/run';
+import type { BackendName, WasmParallel } from '../types/run';
 import type { BenchCell } from './benchConfigs';
 import type { BenchRow, KernelProfile, Skipped } from './stepBench';
 
@@ -10,7 +10,7 @@ export interface BenchRequest {
   /** wasm: XNNPACK threads (null: the app's default); ignored by other backends. */
   threads: number | null;
   /** wasm with threads > 1: XNNPACK's pool inside kernels, or one single-threaded replica per thread (batch-parallel). */
-  parallel: 'kernels' | 'batch';
+  parallel: WasmParallel;
   /** Date.now() after which no new measurement starts (null: none). */
   deadlineAt: number | null;
   steps: number;

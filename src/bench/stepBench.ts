@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildModel, obtainTokenizer } from '../ldae/build';
 import type { ExperimentConfig, ModelSize } from '../ldae/config';
 import type { ShardFactory } from '../ldae/parallel/shards';
+import type { WasmParallel } from '../types/run';
 import { Trainer } from '../ldae/trainer';
 import { installCounters } from './counters';
 
@@ -23,7 +24,7 @@ export interface BenchRow {
   /** Threads the backend computes with: wasm's XNNPACK thread count (batch-parallel: the replicas, one thread each), 1 on cpu, null on GPU backends. */
   threads: number | null;
   /** How wasm uses more than one thread: 'kernels' (XNNPACK's pool inside the matmuls) or 'batch' (one replica per thread, each computing a slice of the batch); null for one thread and on other backends. */
-  parallel: 'kernels' | 'batch' | null;
+  parallel: WasmParallel | null;
   ms_per_step: number;
   images_per_s: number;
   /** Achieved training GFLOP/s (analytic ViT FLOPs / wall time). */
@@ -63,7 +64,7 @@ export interface Skipped {
   size: ModelSize;
   config: string;
   threads: number | null;
-  parallel: 'kernels' | 'batch' | null;
+  parallel: WasmParallel | null;
   reason: string;
 }
 

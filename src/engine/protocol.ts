@@ -6,7 +6,7 @@ import type { ImportSide } from '../data/import/types';
 import type { FaultInjection } from '../ldae/nonFinite';
 import type { EngineFault } from './engineFaults';
 import type { DatasetMeta, ImageGrid, StorageUse, StoredDatasetInfo } from '../types/data';
-import type { WasmThreadPlan } from '../types/run';
+import type { WasmParallel, WasmThreadPlan } from '../types/run';
 import type { RunCurves, RunListEntry, RunOrigin, RunsStorage } from '../types/runs';
 import type { AdapterInfo, BackendName, Baselines, MetricsPoint, ModelSummary, ProbeResult, RunState, Snapshot, TokenizerSummary } from '../types/run';
 
@@ -24,7 +24,7 @@ export type EngineCommand =
    * parallel: how wasm uses them, from ?parallel= (null: the default, batch-parallel replicas).
    * engineFault: ?fault=device-lost@K / crash@K (tests, demos of recovery).
    */
-  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null; parallel?: 'kernels' | 'batch' | null; engineFault?: EngineFault | null }
+  | { type: 'init'; backend: BackendChoice; dataset: DatasetId; threads: number | null; parallel?: WasmParallel | null; engineFault?: EngineFault | null }
   /** The page's heartbeat: answered by `pong` at once, even while training (between steps). */
   | { type: 'ping'; n: number }
   | { type: 'loadDataset'; dataset: DatasetId }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { ReplicaSpec, SliceInputs } from '../ldae/parallel/replica';
-import type { ShardService } from '../ldae/parallel/shardService';
+import { requestGradients, shardFailure, type ShardService } from '../ldae/parallel/shardService';
 import { startShards, type GradientShard, type ShardFactory } from '../ldae/parallel/shards';
 
 /** A data: module that imports the TypeScript worker file through tsx. */
@@ -17,23 +17,19 @@ function bootstrap(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 async function startShard(spec: ReplicaSpec, index: number): Promise<GradientShard> {
   const worker = new Worker(bootstrap(), { name: `ldae-gradient-shard-${index}` });
   const api = Comlink.wrap<ShardService>(nodeEndpoint(worker));
   // A worker that ends never answers: every call races this.
   let ended = false;
   const died = new Promise<never>((_, reject) => {
-    worker.on('error', (e) => reject(new Error(`gradient shard ${index} stopped: ${message(e)}`)));
+    worker.on('error', (e) => reject(new Error(`gradient shard ${index} stopped: ${e.message}`)));
     worker.on('exit', (code) => reject(new Error(ended ? `gradient shard ${index} was stopped` : `gradient shard ${index} exited (code ${code})`)));
   });
   died.catch(() => undefined);
   const call = <T>(what: string, p: Promise<T>): Promise<T> =>
     Promise.race([p, died]).catch((e: unknown) => {
-      throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+      throw shardFailure(index, what, e);
     });
   const dispose = () => {
     if (ended) return;
@@ -50,8 +46,7 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
   return {
     gradients(params: Float32Array, slice: SliceInputs) {
       if (ended) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
-      const buffers = [slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
-      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)));
+      return call('a step', requestGradients(api, params, slice));
     },
     dispose,
   };

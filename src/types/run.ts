@@ -106,11 +106,14 @@ export interface ModelSummary {
 }
 
 /** The wasm backend's thread plan (src/backends/wasmThreadPlan.ts makes it). */
+/** How wasm uses more than one thread: XNNPACK's pool inside the kernels, or one replica per thread each computing a slice of the batch. */
+export type WasmParallel = 'kernels' | 'batch';
+
 export interface WasmThreadPlan {
   /** Threads the step computes on: XNNPACK's pool ('kernels') or single-threaded replicas ('batch'); 1 = the single-threaded SIMD build. */
   threads: number;
   /** How more than one thread is used: 'kernels' (XNNPACK's pool inside the matmuls, needs cross-origin isolation) or 'batch' (one worker per thread, each computing a slice of every batch). */
-  parallel: 'kernels' | 'batch';
+  parallel: WasmParallel;
   /** Why it is 1 although more were wanted (not isolated, no support); null otherwise. */
   fallbackReason: string | null;
 }

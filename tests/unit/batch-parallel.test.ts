@@ -5,14 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
-import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
-import { splitImages } from '../../src/ldae/deviceData';
 import { ALL_PRESET_IDS, applyPreset } from '../../src/ldae/presets';
 import { TOKENIZERS } from '../../src/ldae/config';
 import { createReplica, replicaSpec } from '../../src/ldae/parallel/replica';
 import { inProcessShards, sliceSizes, startShards } from '../../src/ldae/parallel/shards';
-import { Trainer } from '../../src/ldae/trainer';
+import { makeTrainer } from './trainerHelpers';
 import { setupNodeBackend } from '../../src/node/backend';
 
 let data: LoadedDataset;
@@ -36,10 +34,7 @@ const base = (): ExperimentConfig => ({
 
 /** Per-step losses and the final weights of a run with `shards` shards (0: one replica). */
 async function run(cfg: ExperimentConfig, shards: number, images = 256) {
-  const train = splitImages(data.train, data.meta, images);
-  const { tokenizer } = await obtainTokenizer(cfg, train, null);
-  const model = await buildModel(cfg, tokenizer, train);
-  const trainer = new Trainer(model, train);
+  const { trainer, model, dispose } = await makeTrainer(data, cfg, images);
   await trainer.useShards(inProcessShards, shards);
   const replicas = trainer.replicas;
   const losses: number[] = [];
@@ -52,9 +47,7 @@ async function run(cfg: ExperimentConfig, shards: number, images = 256) {
   }
   const weights = await Promise.all(model.vit.variables.map((v) => v.data()));
   const ema = await Promise.all((trainer.ema?.values ?? []).map((v) => v.data()));
-  trainer.dispose();
-  model.dispose();
-  train.dispose();
+  dispose();
   return { losses, gradNorms, weights, ema, replicas };
 }
 
@@ -138,10 +131,7 @@ describe('batch-parallel training (wasm)', () => {
   it('a shard whose gradients are wrong changes the step (the shards are really used)', async () => {
     const cfg = base();
     const single = await run(cfg, 0);
-    const train = splitImages(data.train, data.meta, 256);
-    const { tokenizer } = await obtainTokenizer(cfg, train, null);
-    const model = await buildModel(cfg, tokenizer, train);
-    const trainer = new Trainer(model, train);
+    const { trainer, dispose } = await makeTrainer(data, cfg, 256);
     await trainer.useShards(async (spec, count) => (await inProcessShards(spec, count)).map((s) => ({
       gradients: async (p, slice) => {
         const r = await s.gradients(p, slice);
@@ -151,19 +141,14 @@ describe('batch-parallel training (wasm)', () => {
     })), 1);
     await trainer.advance();
     const m = (await trainer.readMetrics())!;
-    trainer.dispose();
-    model.dispose();
-    train.dispose();
+    dispose();
     expect(Math.abs(m.loss - single.losses[0])).toBeLessThan(1e-6 * single.losses[0]);
     expect(m.gradNorm / single.gradNorms[0]).toBeGreaterThan(1.2);
   });
 
   it('a shard that fails fails the step with its message and leaves no tensor behind', async () => {
     const cfg = base();
-    const train = splitImages(data.train, data.meta, 64);
-    const { tokenizer } = await obtainTokenizer(cfg, train, null);
-    const model = await buildModel(cfg, tokenizer, train);
-    const trainer = new Trainer(model, train);
+    const { trainer, dispose } = await makeTrainer(data, cfg, 64);
     await trainer.useShards(async () => [
       { gradients: () => Promise.reject(new Error('gradient shard 1: a step failed: out of memory')), dispose: () => undefined },
       { gradients: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late')), 50)), dispose: () => undefined },
@@ -173,17 +158,12 @@ describe('batch-parallel training (wasm)', () => {
     await expect(trainer.advance()).rejects.toThrow('gradient shard 1: a step failed: out of memory');
     await new Promise((r) => setTimeout(r, 100)); // the late rejection is handled, not left unhandled
     expect(tf.memory().numTensors).toBe(before);
-    trainer.dispose();
-    model.dispose();
-    train.dispose();
+    dispose();
   });
 
   it('trainStep refuses a trainer with shards; a replica refuses slices of the wrong shape', async () => {
     const cfg = base();
-    const train = splitImages(data.train, data.meta, 64);
-    const { tokenizer } = await obtainTokenizer(cfg, train, null);
-    const model = await buildModel(cfg, tokenizer, train);
-    const trainer = new Trainer(model, train);
+    const { trainer, model, dispose } = await makeTrainer(data, cfg, 64);
     await trainer.useShards(inProcessShards, 1);
     expect(() => trainer.trainStep()).toThrow(/advance\(\)/);
     const before = tf.memory().numTensors;
@@ -195,8 +175,6 @@ describe('batch-parallel training (wasm)', () => {
     await expect(replica.gradients(params.subarray(1), ok)).rejects.toThrow(/weights for a model of/);
     replica.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    trainer.dispose();
-    model.dispose();
-    train.dispose();
+    dispose();
   });
 });

@@ -7,7 +7,7 @@ import { softwareAdapterProblems } from '../../bench/gpuCheck';
 import { benchCells, benchExperimentConfig, colourBenchDataset } from '../../src/bench/benchConfigs';
 import { installCounters } from '../../src/bench/counters';
 import { benchMemory } from '../../src/bench/memoryBench';
-import { benchTrainingStep, profileStep } from '../../src/bench/stepBench';
+import { benchTrainingStep, profileStep, type StepBenchOptions } from '../../src/bench/stepBench';
 import { formatTable } from '../../src/bench/format';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
@@ -62,20 +62,22 @@ describe('bench counters', () => {
     x.dispose();
   });
 
+  /** The micro default config, 20 timed steps after 3 warm-up ones, in windows of 10. */
+  const microStepBench = (images: tf.Tensor4D, o: Pick<StepBenchOptions, 'driftSteps' | 'driftBudgetS' | 'shards'>) =>
+    benchTrainingStep({
+      cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 },
+      images,
+      steps: 20,
+      warmup: 3,
+      budgetS: 120,
+      cpuMs: null,
+      ...o,
+    });
+
   it('a batch-parallel row: threads = replicas, parallel batch, the peak scaled by the replicas, the table says batch', async () => {
     const images = splitImages(data.train, data.meta, 256);
     try {
-      const out = await benchTrainingStep({
-        cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 },
-        images,
-        steps: 20,
-        warmup: 3,
-        budgetS: 120,
-        driftSteps: 0,
-        driftBudgetS: 0,
-        cpuMs: null,
-        shards: { factory: inProcessShards, count: 2 },
-      });
+      const out = await microStepBench(images, { driftSteps: 0, driftBudgetS: 0, shards: { factory: inProcessShards, count: 2 } });
       if (!('row' in out)) throw new Error(`skipped: ${out.skipped.reason}`);
       expect(out.row).toMatchObject({ threads: 3, parallel: 'batch', tensor_drift: 0 });
       expect(out.row.matmul_model_gflops).toBeGreaterThan(0);
@@ -89,16 +91,7 @@ describe('bench counters', () => {
     const before = tf.memory().numTensors;
     const images = splitImages(data.train, data.meta, 512);
     try {
-      const out = await benchTrainingStep({
-        cfg: { ...DEFAULT_CONFIG, modelSize: 'micro', batchSize: 16, metricsEvery: 10, tokenizerSamples: 2000 },
-        images,
-        steps: 20,
-        warmup: 3,
-        budgetS: 120,
-        driftSteps: 53,
-        driftBudgetS: 60,
-        cpuMs: null,
-      });
+      const out = await microStepBench(images, { driftSteps: 53, driftBudgetS: 60 });
       if (!('row' in out)) throw new Error(`skipped: ${out.skipped.reason}`);
       const row = out.row;
       for (const k of CONTRACT_KEYS) expect(row[k], k).toBeDefined();

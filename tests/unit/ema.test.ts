@@ -3,11 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
-import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
-import { splitImages } from '../../src/ldae/deviceData';
 import { createWeightsEma } from '../../src/ldae/ema';
-import { Trainer } from '../../src/ldae/trainer';
+import { makeTrainer } from './trainerHelpers';
 import { setupNodeBackend } from '../../src/node/backend';
 
 let data: LoadedDataset;
@@ -18,14 +16,6 @@ beforeAll(async () => {
 });
 
 const micro: ExperimentConfig = { ...DEFAULT_CONFIG, modelSize: 'micro', tokenizerSamples: 1000, batchSize: 8, steps: 100, warmupSteps: 2 };
-
-async function makeTrainer(cfg: ExperimentConfig) {
-  const train = splitImages(data.train, data.meta, 64);
-  const { tokenizer } = await obtainTokenizer(cfg, train, null);
-  const model = await buildModel(cfg, tokenizer, train);
-  const trainer = new Trainer(model, train);
-  return { trainer, model, dispose: () => (trainer.dispose(), model.dispose(), train.dispose()) };
-}
 
 describe('weights EMA', () => {
   it('follows ema <- a ema + (1 - a) w: hand-computed values for one variable', async () => {
@@ -45,7 +35,7 @@ describe('weights EMA', () => {
 
   it('in the Trainer: after n steps with decay a it equals the recursion over the live weights; no leak over steps', async () => {
     const a = 0.9;
-    const { trainer, model, dispose } = await makeTrainer({ ...micro, emaDecay: a });
+    const { trainer, model, dispose } = await makeTrainer(data, { ...micro, emaDecay: a }, 64);
     const probe = model.vit.variables.findIndex((v) => v.shape.length === 2 && v.size >= 64); // a weight matrix
     let expected = Array.from((await model.vit.variables[probe].data()) as Float32Array);
     for (let s = 0; s < 12; s++) {
@@ -66,11 +56,11 @@ describe('weights EMA', () => {
   });
 
   it('decay 0 is off: no EMA and no extra tensors', async () => {
-    const off = await makeTrainer(micro);
+    const off = await makeTrainer(data, micro, 64);
     expect(off.trainer.ema).toBeNull();
     const countOff = tf.memory().numTensors;
     off.dispose();
-    const on = await makeTrainer({ ...micro, emaDecay: 0.99 });
+    const on = await makeTrainer(data, { ...micro, emaDecay: 0.99 }, 64);
     const countOn = tf.memory().numTensors;
     expect(countOn - countOff).toBe(on.model.vit.variables.length + 2); // one copy per variable + the two scalars
     on.dispose();

@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDatasetNode } from '../../src/data/loadNode';
 import type { LoadedDataset } from '../../src/types/data';
-import { buildModel, obtainTokenizer } from '../../src/ldae/build';
 import { DEFAULT_CONFIG, type ExperimentConfig } from '../../src/ldae/config';
-import { splitImages } from '../../src/ldae/deviceData';
 import { applyPreset } from '../../src/ldae/presets';
 import { Trainer } from '../../src/ldae/trainer';
+import { makeTrainer } from './trainerHelpers';
 import { setupNodeBackend } from '../../src/node/backend';
 
 let data: LoadedDataset;
@@ -15,21 +14,6 @@ beforeAll(async () => {
   await setupNodeBackend('wasm');
   data = await loadDatasetNode('fashion-mnist');
 });
-
-async function makeTrainer(cfg: ExperimentConfig, images: number) {
-  const train = splitImages(data.train, data.meta, images);
-  const { tokenizer } = await obtainTokenizer(cfg, train, null);
-  const model = await buildModel(cfg, tokenizer, train);
-  const trainer = new Trainer(model, train);
-  return {
-    trainer,
-    dispose: () => {
-      trainer.dispose();
-      model.dispose();
-      train.dispose();
-    },
-  };
-}
 
 /** Runs `steps` steps, reading metrics every `every`; returns the window losses. */
 async function run(trainer: Trainer, steps: number, every: number): Promise<number[]> {
@@ -46,7 +30,7 @@ const micro: Partial<ExperimentConfig> = { modelSize: 'micro', tokenizerSamples:
 describe('training', () => {
   it('a micro model overfits 8 images: loss falls >= 10x in 300 steps (wasm)', async () => {
     const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 8, lr: 3e-3, warmupSteps: 20, steps: 300, singleLevel: true, singleLevelT: 0.2 };
-    const { trainer, dispose } = await makeTrainer(cfg, 8);
+    const { trainer, dispose } = await makeTrainer(data, cfg, 8);
     const losses = await run(trainer, 300, 10);
     dispose();
     expect(losses[0] / losses.at(-1)!).toBeGreaterThanOrEqual(10);
@@ -54,7 +38,7 @@ describe('training', () => {
 
   it('the ldae preset loss falls on Fashion-MNIST in 100 steps', async () => {
     const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 64, steps: 100, warmupSteps: 10 };
-    const { trainer, dispose } = await makeTrainer(cfg, 6400);
+    const { trainer, dispose } = await makeTrainer(data, cfg, 6400);
     const losses = await run(trainer, 100, 10);
     dispose();
     expect(losses.at(-1)!).toBeLessThan(0.35 * losses[0]);
@@ -62,7 +46,7 @@ describe('training', () => {
 
   it('leaks no tensors: count after step 200 equals count after step 20', async () => {
     const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 4, steps: 200 };
-    const { trainer, dispose } = await makeTrainer(cfg, 64);
+    const { trainer, dispose } = await makeTrainer(data, cfg, 64);
     await run(trainer, 20, 10);
     const after20 = tf.memory().numTensors;
     await run(trainer, 180, 10);
@@ -73,14 +57,14 @@ describe('training', () => {
 
   it('is reproducible: same seed, same losses', async () => {
     const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 8, steps: 20 };
-    const a = await makeTrainer(cfg, 256);
+    const a = await makeTrainer(data, cfg, 256);
     const la = await run(a.trainer, 20, 10);
     a.dispose();
-    const b = await makeTrainer(cfg, 256);
+    const b = await makeTrainer(data, cfg, 256);
     const lb = await run(b.trainer, 20, 10);
     b.dispose();
     expect(lb).toEqual(la);
-    const c = await makeTrainer({ ...cfg, seed: 2 }, 256);
+    const c = await makeTrainer(data, { ...cfg, seed: 2 }, 256);
     const lc = await run(c.trainer, 20, 10);
     c.dispose();
     expect(lc).not.toEqual(la);
@@ -89,7 +73,7 @@ describe('training', () => {
   it('augmentation changes the batches (other losses), and repeats with the same seed', async () => {
     const cfg = { ...applyPreset(DEFAULT_CONFIG, 'ldae'), ...micro, batchSize: 8, steps: 10 };
     const lossesOf = async (c: ExperimentConfig) => {
-      const t = await makeTrainer(c, 64);
+      const t = await makeTrainer(data, c, 64);
       const l = await run(t.trainer, 10, 5);
       t.dispose();
       return l;

@@ -6,16 +6,12 @@
 import * as Comlink from 'comlink';
 import type { ReplicaSpec, SliceInputs } from '../../ldae/parallel/replica';
 import { startShards, type GradientShard, type ShardFactory } from '../../ldae/parallel/shards';
-import type { ShardService } from '../../ldae/parallel/shardService';
+import { requestGradients, shardFailure, type ShardService } from '../../ldae/parallel/shardService';
 
 /** A shard that has not built its replica after this long is treated as failed. */
 const SHARD_INIT_TIMEOUT_MS = 60_000;
 /** A shard that has not answered a step after this long is treated as dead (a step takes seconds at most). */
 const SHARD_STEP_TIMEOUT_MS = 300_000;
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 interface ShardWorker {
   worker: Worker;
@@ -57,7 +53,6 @@ function terminate(w: ShardWorker, reason = 'was stopped'): void {
 async function startShard(spec: ReplicaSpec, index: number): Promise<GradientShard> {
   const kept = idle.get(index);
   idle.delete(index);
-  if (kept && !kept.alive) terminate(kept);
   const w = kept?.alive ? kept : spawn(index);
   const { api, died } = w;
   /** The call's answer, or its failure named after the shard; a shard that fails or times out is stopped (never pooled again). */
@@ -69,16 +64,11 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
     return Promise.race([p, died, timeout])
       .catch((e: unknown) => {
         terminate(w);
-        throw new Error(message(e).startsWith('gradient shard') ? message(e) : `gradient shard ${index}: ${what} failed: ${message(e)}`);
+        throw shardFailure(index, what, e);
       })
       .finally(() => clearTimeout(timer));
   };
-  try {
-    await call('start', api.init(spec), SHARD_INIT_TIMEOUT_MS);
-  } catch (e) {
-    terminate(w);
-    throw e;
-  }
+  await call('start', api.init(spec), SHARD_INIT_TIMEOUT_MS);
   let disposed = false;
   /** Back to the idle pool (one per index); a worker already replaced there is stopped. */
   const dispose = () => {
@@ -91,8 +81,7 @@ async function startShard(spec: ReplicaSpec, index: number): Promise<GradientSha
   return {
     gradients(params: Float32Array, slice: SliceInputs) {
       if (disposed) return Promise.reject(new Error(`gradient shard ${index} was stopped`));
-      const buffers = [slice.x0.buffer, slice.t.buffer, slice.gamma.buffer, slice.sigma.buffer, slice.eps.buffer] as ArrayBuffer[];
-      return call('a step', api.gradients(Comlink.transfer(params, [params.buffer as ArrayBuffer]), Comlink.transfer(slice, buffers)), SHARD_STEP_TIMEOUT_MS);
+      return call('a step', requestGradients(api, params, slice), SHARD_STEP_TIMEOUT_MS);
     },
     dispose,
   };

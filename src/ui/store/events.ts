@@ -5,6 +5,7 @@ import type { ImageShape } from '../../types/data';
 import type { EngineClient } from '../../engine/client/engineClient';
 import type { EngineEvent } from '../../engine/protocol';
 import type { FaultInjection } from '../../ldae/nonFinite';
+import type { WasmParallel } from '../../types/run';
 import type { EngineFault } from '../../engine/engineFaults';
 import { chooseDataset, previewSettled, requestSnapshot, startSnapshotTimer } from './actions';
 import type { PresetId } from '../../ldae/presets';
@@ -185,7 +186,7 @@ export interface EngineStart {
   engineFault?: EngineFault | null;
   threads?: number | null;
   /** ?parallel=kernels|batch (null: the engine's default). */
-  parallel?: 'kernels' | 'batch' | null;
+  parallel?: WasmParallel | null;
   /** The page was opened from a shared link (its runs say so). */
   fromSharedLink?: boolean;
   /** ?preset=: shown as the chosen preset. */
